@@ -1,0 +1,84 @@
+// Flat ESLint config: type-aware TypeScript rules plus Nx module boundaries.
+// The boundary rules are what keep the architecture honest: apps depend on libs,
+// never on each other; `contracts` stays free of I/O; platform libs never reach
+// into channel adapters. Tags live in each project's project.json.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const IO_PACKAGES = [
+  'pg',
+  'typeorm',
+  'amqplib',
+  'amqp-connection-manager',
+  '@nestjs/*',
+  'amazon-sp-api',
+  'express',
+  'node:*',
+  'fs',
+  'net',
+  'http',
+  'https',
+];
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist', '**/node_modules', '**/coverage', '**/tmp', '**/.nx', '**/*.js', '**/*.mjs', '**/*.cjs'],
+  },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-extraneous-class': 'off',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: ['type:contracts'],
+              bannedExternalImports: IO_PACKAGES,
+            },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+            {
+              sourceTag: 'type:channel',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel'],
+            },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel', 'type:testing'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests may use `any` from matchers and reach for fixtures freely.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);
