@@ -70,6 +70,18 @@ export default tseslint.config(
     },
   },
   {
+    // Built-in modules are not in the Nx graph, so the boundary rule cannot ban them.
+    files: ['libs/contracts/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['node:*', 'fs', 'net', 'http', 'https', 'child_process', 'dgram', 'tls'], message: 'contracts must stay free of I/O' }],
+        },
+      ],
+    },
+  },
+  {
     // Tests may use `any` from matchers and reach for fixtures freely.
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
     rules: {

@@ -14,4 +14,6 @@ function findConfigs(dir, depth = 0) {
   return found;
 }
 
-module.exports = { projects: [...findConfigs(path.join(__dirname, 'apps')), ...findConfigs(path.join(__dirname, 'libs'))] };
+module.exports = {
+  projects: ['apps', 'libs', 'tools', 'tests'].flatMap((dir) => findConfigs(path.join(__dirname, dir))),
+};

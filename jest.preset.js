@@ -15,6 +15,8 @@ module.exports = {
     '^.+\\.ts$': [
       '@swc/jest',
       {
+        // The root .swcrc is the build's (it excludes spec files); tests configure SWC here.
+        swcrc: false,
         jsc: {
           target: 'es2022',
           parser: { syntax: 'typescript', decorators: true },

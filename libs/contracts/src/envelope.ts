@@ -31,6 +31,12 @@ export interface Envelope<K extends RoutingKey = RoutingKey> {
   payload: EventPayload<K>;
 }
 
+/**
+ * An envelope of any known type, as a union discriminated by `type`: unlike
+ * `Envelope<RoutingKey>`, checking `type` narrows `payload`.
+ */
+export type AnyEnvelope = { [K in RoutingKey]: Envelope<K> }[RoutingKey];
+
 export interface EnvelopeOptions {
   correlationId?: string;
   causationId?: string | null;
@@ -52,18 +58,36 @@ export class ContractViolationError extends Error {
   }
 }
 
-function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+/** `prefix` places the issue inside a larger document (a payload's issues inside its envelope). */
+function issuesOf(
+  error: z.ZodError,
+  prefix: readonly PropertyKey[] = [],
+): { path: string; message: string }[] {
+  return error.issues.map((i) => ({
+    path: [...prefix, ...i.path].map(String).join('.'),
+    message: i.message,
+  }));
 }
 
-/** Validates a payload against the contract of `type`, returning the parsed value. */
-export function validatePayload<K extends RoutingKey>(type: K, payload: unknown): EventPayload<K> {
+function parsePayload<K extends RoutingKey>(
+  type: K,
+  payload: unknown,
+  prefix: readonly PropertyKey[],
+): EventPayload<K> {
   const result = EVENTS[type].schema.safeParse(payload);
-  if (!result.success) throw new ContractViolationError(type, issuesOf(result.error));
+  if (!result.success) throw new ContractViolationError(type, issuesOf(result.error, prefix));
   return result.data as EventPayload<K>;
 }
 
-/** Builds a validated envelope. Publishing code only ever goes through here. */
+/** Validates a payload against the contract of `type`, returning the parsed value. Issue paths start at the payload. */
+export function validatePayload<K extends RoutingKey>(type: K, payload: unknown): EventPayload<K> {
+  return parsePayload(type, payload, []);
+}
+
+/**
+ * Builds a validated envelope. Publishing code only ever goes through here. Issue paths
+ * start at the envelope (`payload.order.lines.0.quantityShipped`), as in parseEnvelope.
+ */
 export function createEnvelope<K extends RoutingKey>(
   type: K,
   payload: EventPayload<K>,
@@ -78,7 +102,7 @@ export function createEnvelope<K extends RoutingKey>(
     correlationId: options.correlationId ?? messageId,
     causationId: options.causationId ?? null,
     channelAccount: options.channelAccount ?? null,
-    payload: validatePayload(type, payload),
+    payload: parsePayload(type, payload, ['payload']),
   };
   const { payload: _payload, ...header } = envelope;
   const parsed = EnvelopeHeaderSchema.safeParse(header);
@@ -88,9 +112,12 @@ export function createEnvelope<K extends RoutingKey>(
 
 /**
  * Parses an envelope received from the wire: header, known type, known version and
- * payload. Anything else is a ContractViolationError (a poison message).
+ * payload. Anything else is a ContractViolationError (a poison message). Issue paths
+ * start at the envelope, so a payload's own `version` reads `payload.version`, never
+ * `version`. The result is discriminated by `type`: a `switch (envelope.type)` narrows
+ * the payload.
  */
-export function parseEnvelope(raw: unknown): Envelope {
+export function parseEnvelope(raw: unknown): AnyEnvelope {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ContractViolationError('(unknown)', [{ path: '', message: 'envelope must be a JSON object' }]);
   }
@@ -100,11 +127,12 @@ export function parseEnvelope(raw: unknown): Envelope {
     const type = typeof header['type'] === 'string' ? header['type'] : '(unknown)';
     throw new ContractViolationError(type, issuesOf(parsed.error));
   }
-  const type = parsed.data.type as RoutingKey;
+  // The header's refine is a type guard, so `type` is already a RoutingKey here.
+  const type = parsed.data.type;
   if (parsed.data.version !== EVENTS[type].version) {
     throw new ContractViolationError(type, [
       { path: 'version', message: `version ${parsed.data.version} is not supported (expected ${EVENTS[type].version})` },
     ]);
   }
-  return { ...parsed.data, type, payload: validatePayload(type, payload) } as Envelope;
+  return { ...parsed.data, type, payload: parsePayload(type, payload, ['payload']) } as AnyEnvelope;
 }

@@ -42,7 +42,12 @@ export function revisionOf(updatedAt: Date | string, tieBreaker = 0): number {
   if (!Number.isInteger(tieBreaker) || tieBreaker < 0 || tieBreaker > 999) {
     throw new RangeError(`tie-breaker must be an integer in 0..999, got ${tieBreaker}`);
   }
-  return ms * 1000 + tieBreaker;
+  const revision = ms * 1000 + tieBreaker;
+  // Outside this range the revision would be negative or lose precision, and RevisionSchema rejects it.
+  if (revision < 0 || revision > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(`updatedAt ${String(updatedAt)} is outside the revision range (1970 to 2255)`);
+  }
+  return revision;
 }
 
 /**
