@@ -1,0 +1,3 @@
+/** The Postgres schema this service owns. */
+export const PUBLISHER_SCHEMA = 'availability';
+export const SERVICE_NAME = 'availability-publisher';

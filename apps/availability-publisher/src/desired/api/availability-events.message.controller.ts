@@ -1,0 +1,20 @@
+import { RoutingKeys, type AvailabilityChangedPayload } from '@holdfast/contracts';
+import { HoldfastContext } from '@holdfast/messaging';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { EntityManager } from 'typeorm';
+import { DesiredQuantityRepository } from '../infrastructure/desired-quantity.repository';
+
+/** Consumes availability changes from queue `<ns>.availability-publisher.availability`. */
+@Controller()
+export class AvailabilityEventsMessageController {
+  constructor(@Inject(DesiredQuantityRepository) private readonly desired: DesiredQuantityRepository) {}
+
+  @EventPattern(RoutingKeys.availabilityChanged, { queue: 'availability' })
+  async onAvailabilityChanged(
+    @Payload() payload: AvailabilityChangedPayload,
+    @Ctx() ctx: HoldfastContext<EntityManager>,
+  ): Promise<void> {
+    await this.desired.recordIfNewer(ctx.transaction, payload);
+  }
+}

@@ -1,0 +1,111 @@
+import type { OperationName } from '../models/operation-catalog';
+import { SeededRandom } from '../support/seeded-random';
+
+export const FAULT_KINDS = ['http500', 'http503', 'latency', 'connectionReset', 'malformedBody', 'silentDrop'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultRuleInput {
+  /** An operation name, or '*' for every SP-API operation. */
+  operation: OperationName | '*';
+  kind: FaultKind;
+  /** Share of matching calls that get the fault, 0..1. */
+  share: number;
+  /** For latency: the delay in Amazon time (divided by the time scale). */
+  latencyMs?: number;
+  /** For connectionReset: drop the connection before the call is handled (default) or after it took effect. */
+  phase?: 'before' | 'after';
+  /** Only for this seller. */
+  sellerId?: string;
+  /** Stop after this many injections. */
+  limit?: number;
+}
+
+export interface FaultRule extends FaultRuleInput {
+  id: string;
+  injected: number;
+}
+
+/** What to do to one call. */
+export interface FaultPlan {
+  latencyMs: number;
+  /** Fail before handling: no effect on state. */
+  failBefore?: 'http500' | 'http503' | 'connectionReset';
+  /** Handle the call, then break the answer: the effect happened, the client cannot tell. */
+  breakAfter?: 'malformedBody' | 'connectionReset';
+  /** Answer success without applying the change (reported by sellers for some confirmations). */
+  silentDrop: boolean;
+  applied: { id: string; kind: FaultKind }[];
+}
+
+/**
+ * Faults on demand, per operation and share of calls. Draws come from a PRNG seeded with SIM_SEED, so
+ * the same seed and the same sequence of calls give the same faults.
+ */
+export class FaultInjector {
+  private rules: FaultRule[] = [];
+  private random: SeededRandom;
+  private nextId = 1;
+
+  constructor(private readonly seed: number) {
+    this.random = SeededRandom.derive(seed, 'faults');
+  }
+
+  add(input: FaultRuleInput): FaultRule {
+    const rule: FaultRule = { ...input, id: `fault-${this.nextId++}`, injected: 0 };
+    this.rules.push(rule);
+    return rule;
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((rule) => rule.id !== id);
+    return this.rules.length !== before;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((rule) => ({ ...rule }));
+  }
+
+  plan(operation: OperationName, sellerId: string): FaultPlan {
+    const plan: FaultPlan = { latencyMs: 0, silentDrop: false, applied: [] };
+    for (const rule of this.rules) {
+      if (rule.operation !== '*' && rule.operation !== operation) continue;
+      if (rule.sellerId !== undefined && rule.sellerId !== sellerId) continue;
+      if (rule.limit !== undefined && rule.injected >= rule.limit) continue;
+      // One draw per matching rule and call, whether or not it fires, keeps sequences reproducible.
+      if (this.random.next() >= rule.share) continue;
+      rule.injected += 1;
+      plan.applied.push({ id: rule.id, kind: rule.kind });
+      switch (rule.kind) {
+        case 'latency':
+          plan.latencyMs += rule.latencyMs ?? 1000;
+          break;
+        case 'http500':
+        case 'http503':
+          plan.failBefore ??= rule.kind;
+          break;
+        case 'connectionReset':
+          if (rule.phase === 'after') plan.breakAfter ??= 'connectionReset';
+          else plan.failBefore ??= 'connectionReset';
+          break;
+        case 'malformedBody':
+          plan.breakAfter ??= 'malformedBody';
+          break;
+        case 'silentDrop':
+          plan.silentDrop = true;
+          break;
+      }
+    }
+    return plan;
+  }
+
+  reset(): void {
+    this.rules = [];
+    this.nextId = 1;
+    this.random = SeededRandom.derive(this.seed, 'faults');
+  }
+}

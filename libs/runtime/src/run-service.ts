@@ -1,0 +1,141 @@
+import { HoldfastTransport, MessagingModule } from '@holdfast/messaging';
+import {
+  buildDataSourceOptions,
+  InboxUnitOfWork,
+  PersistenceModule,
+  revertLastMigration,
+  runMigrations,
+} from '@holdfast/persistence';
+import { Logger, Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { EntitySchema, MixedList } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { ConfigError, parseEnv, ServiceEnvSchema, type ServiceEnv } from './service-config';
+
+export interface ServiceDefinition {
+  /** The service's name: queue prefix, log name, connection name. */
+  name: string;
+  /** Its own Postgres schema. */
+  schema: string;
+  defaultHttpPort: number;
+  /** Feature modules of the service. */
+  imports: DynamicModule['imports'];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** Hook to configure the HTTP app (validation, OpenAPI, auth) before it listens. */
+  configureHttp?: (app: INestApplication) => void | Promise<void>;
+}
+
+export function loadServiceEnv(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): ServiceEnv {
+  return parseEnv(ServiceEnvSchema, { HTTP_PORT: String(definition.defaultHttpPort), ...env });
+}
+
+/** The root module of a service: broker, database (outbox, inbox, relay) and its features. */
+export function serviceRootModule(definition: ServiceDefinition, env: ServiceEnv): Type {
+  @Module({
+    imports: [
+      MessagingModule.forRootAsync({
+        useFactory: () => ({
+          url: env.AMQP_URL,
+          namespace: env.AMQP_NAMESPACE,
+          serviceName: definition.name,
+        }),
+      }),
+      PersistenceModule.forRootAsync({
+        useFactory: () => ({
+          url: env.DATABASE_URL,
+          schema: definition.schema,
+          entities: definition.entities ?? [],
+          migrations: definition.migrations,
+          poolSize: env.DATABASE_POOL_SIZE,
+          applicationName: definition.name,
+          relay: { pollIntervalMs: env.OUTBOX_POLL_MS, killAfterPublish: env.FAULT_KILL_AFTER_PUBLISH },
+        }),
+      }),
+      ...(definition.imports ?? []),
+    ],
+  })
+  class ServiceRootModule {}
+  return ServiceRootModule;
+}
+
+async function migrate(definition: ServiceDefinition, env: ServiceEnv, direction: 'up' | 'down'): Promise<void> {
+  const dataSource = new DataSource(
+    buildDataSourceOptions({
+      url: env.DATABASE_URL,
+      schema: definition.schema,
+      entities: definition.entities ?? [],
+      migrations: definition.migrations,
+      applicationName: `${definition.name}-migrate`,
+    }),
+  );
+  await dataSource.initialize();
+  try {
+    if (direction === 'down') {
+      await revertLastMigration(dataSource, definition.schema);
+      new Logger(definition.name).log('reverted the last migration');
+    } else {
+      const applied = await runMigrations(dataSource, definition.schema);
+      new Logger(definition.name).log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date');
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Starts the service (HTTP + consumers + outbox relay) and returns the Nest app. */
+export async function startService(definition: ServiceDefinition, env: ServiceEnv): Promise<INestApplication> {
+  if (env.MIGRATE_ON_START === 'true') await migrate(definition, env, 'up');
+  const app = await NestFactory.create(serviceRootModule(definition, env), { bufferLogs: false });
+  app.enableShutdownHooks();
+  await definition.configureHttp?.(app);
+  app.connectMicroservice(
+    {
+      strategy: new HoldfastTransport({
+        url: env.AMQP_URL,
+        namespace: env.AMQP_NAMESPACE,
+        serviceName: definition.name,
+        prefetch: env.AMQP_PREFETCH,
+        deliveryLimit: env.AMQP_DELIVERY_LIMIT,
+        retryDelaysMs: env.AMQP_RETRY_DELAYS_MS.split(',').map(Number),
+        unitOfWork: app.get(InboxUnitOfWork),
+        killAfterCommit: env.FAULT_KILL_AFTER_COMMIT,
+      }),
+    },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
+  await app.listen(env.HTTP_PORT, env.HTTP_HOST);
+  new Logger(definition.name).log(`listening on ${env.HTTP_HOST}:${env.HTTP_PORT} (namespace ${env.AMQP_NAMESPACE})`);
+  return app;
+}
+
+/**
+ * The `main.ts` of every service: `node main.js` starts it, `node main.js migrate` runs
+ * its migrations (the Kubernetes Job and the dev start script use that), `migrate:revert`
+ * reverts the last one. A bad environment exits with code 1 naming the variable.
+ */
+export async function runService(definition: ServiceDefinition, argv = process.argv.slice(2)): Promise<void> {
+  let env: ServiceEnv;
+  try {
+    env = loadServiceEnv(definition);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const command = argv[0] ?? 'start';
+  try {
+    if (command === 'migrate') await migrate(definition, env, 'up');
+    else if (command === 'migrate:revert') await migrate(definition, env, 'down');
+    else if (command === 'start') await startService(definition, env);
+    else throw new Error(`unknown command "${command}" (expected start, migrate or migrate:revert)`);
+  } catch (error) {
+    new Logger(definition.name).error(`${command} failed: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  }
+}
