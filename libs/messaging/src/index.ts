@@ -8,3 +8,4 @@ export * from './message-context';
 export * from './holdfast-transport';
 export * from './messaging.module';
 export * from './dead-letter-queue';
+export * from './rethrow-handler-errors.filter';

@@ -1,4 +1,4 @@
-import { HoldfastTransport, MessagingModule } from '@holdfast/messaging';
+import { HoldfastTransport, MessagingModule, RethrowHandlerErrors } from '@holdfast/messaging';
 import {
   buildDataSourceOptions,
   InboxUnitOfWork,
@@ -91,7 +91,10 @@ export async function startService(definition: ServiceDefinition, env: ServiceEn
   const app = await NestFactory.create(serviceRootModule(definition, env), { bufferLogs: false });
   app.enableShutdownHooks();
   await definition.configureHttp?.(app);
-  app.connectMicroservice(
+  // The consumer does not inherit the HTTP edge's pipes and filters: payloads are
+  // validated against their contracts by the transport, and handler errors must reach it
+  // unchanged.
+  const consumer = app.connectMicroservice(
     {
       strategy: new HoldfastTransport({
         url: env.AMQP_URL,
@@ -104,8 +107,9 @@ export async function startService(definition: ServiceDefinition, env: ServiceEn
         killAfterCommit: env.FAULT_KILL_AFTER_COMMIT,
       }),
     },
-    { inheritAppConfig: true },
+    { inheritAppConfig: false, deferInitialization: true },
   );
+  consumer.useGlobalFilters(new RethrowHandlerErrors());
   await app.startAllMicroservices();
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   new Logger(definition.name).log(`listening on ${env.HTTP_HOST}:${env.HTTP_PORT} (namespace ${env.AMQP_NAMESPACE})`);
