@@ -61,6 +61,10 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel'],
             },
             {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel', 'type:testing'],
+            },
+            {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel', 'type:testing'],
             },

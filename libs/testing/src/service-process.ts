@@ -50,13 +50,13 @@ export class ServiceProcess {
 
   /** Starts the process and waits until its HTTP port answers. */
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
-    if (this.child && this.child.exitCode === null) throw new Error(`${this.options.app} is already running`);
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) throw new Error(`${this.options.app} is already running`);
     const child = spawn(process.execPath, [this.main], { env: this.environment(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     await waitFor(`${this.options.app} to listen on ${this.options.httpPort}`, async () => {
-      if (child.exitCode !== null) throw new Error(`${this.options.app} exited with ${child.exitCode}: ${this.output.slice(-2000)}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.options.app} exited with ${child.exitCode}: ${this.output.slice(-2000)}`);
       const response = await fetch(`${this.baseUrl}/health/ready`).catch(() => null);
       return response !== null && response.status < 500;
     }, { timeoutMs: 30_000, intervalMs: 200 });
