@@ -1,5 +1,5 @@
 import { Topology } from '@holdfast/messaging';
-import { TEST_AMQP_URL, waitFor } from '@holdfast/testing';
+import { TEST_AMQP_URL, TEST_API_KEY, waitFor } from '@holdfast/testing';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { amazonOrder, HoldfastSystem } from './support/holdfast-system';
 
@@ -66,7 +66,7 @@ describe('crashes lose nothing and apply nothing twice', () => {
     await inventory.start({ FAULT_KILL_AFTER_PUBLISH: 'availability.changed' });
     const res = await fetch(`${inventory.baseUrl}/v1/stock/SKU-R`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` },
       body: JSON.stringify({ onHand: 7, asOf: 100 }),
     });
     expect(res.status).toBe(200);

@@ -6,8 +6,12 @@ import {
   revertLastMigration,
   runMigrations,
 } from '@holdfast/persistence';
-import { Logger, Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { configureHttpEdge, HttpEdgeModule } from '@holdfast/platform';
+import { ReadinessRegistry, TelemetryModule, useTelemetryLogger } from '@holdfast/telemetry';
+import { AmqpConnection } from '@holdfast/messaging';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { EntitySchema, MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { ConfigError, parseEnv, ServiceEnvSchema, type ServiceEnv } from './service-config';
@@ -24,8 +28,23 @@ export interface ServiceDefinition {
   entities?: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
-  /** Hook to configure the HTTP app (validation, OpenAPI, auth) before it listens. */
-  configureHttp?: (app: INestApplication) => void | Promise<void>;
+  /** Shown in the OpenAPI document. */
+  description?: string;
+}
+
+/** Readiness: the database answers and the broker connection is up and not blocked. */
+// Registered in the constructor: a hybrid app runs module init hooks twice (HTTP app, then
+// the deferred consumer), and a readiness check must be registered once.
+@Injectable()
+class InfrastructureReadiness {
+  constructor(
+    @Inject(ReadinessRegistry) registry: ReadinessRegistry,
+    @Inject(DataSource) dataSource: DataSource,
+    @Inject(AmqpConnection) amqp: AmqpConnection,
+  ) {
+    registry.register({ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) });
+    registry.register({ name: 'broker', check: async () => amqp.assertReady() });
+  }
 }
 
 export function loadServiceEnv(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): ServiceEnv {
@@ -35,7 +54,10 @@ export function loadServiceEnv(definition: ServiceDefinition, env: NodeJS.Proces
 /** The root module of a service: broker, database (outbox, inbox, relay) and its features. */
 export function serviceRootModule(definition: ServiceDefinition, env: ServiceEnv): Type {
   @Module({
+    providers: [InfrastructureReadiness],
     imports: [
+      TelemetryModule.forRoot({ serviceName: definition.name, logLevel: env.LOG_LEVEL }),
+      HttpEdgeModule.forRoot({ apiKeys: env.API_KEYS }),
       MessagingModule.forRootAsync({
         useFactory: () => ({
           url: env.AMQP_URL,
@@ -88,9 +110,15 @@ async function migrate(definition: ServiceDefinition, env: ServiceEnv, direction
 /** Starts the service (HTTP + consumers + outbox relay) and returns the Nest app. */
 export async function startService(definition: ServiceDefinition, env: ServiceEnv): Promise<INestApplication> {
   if (env.MIGRATE_ON_START === 'true') await migrate(definition, env, 'up');
-  const app = await NestFactory.create(serviceRootModule(definition, env), { bufferLogs: false });
+  const app = await NestFactory.create<NestExpressApplication>(serviceRootModule(definition, env), {
+    bufferLogs: true,
+  });
+  useTelemetryLogger(app);
   app.enableShutdownHooks();
-  await definition.configureHttp?.(app);
+  configureHttpEdge(app, {
+    bodyLimit: env.HTTP_BODY_LIMIT,
+    openApi: { title: `Holdfast ${definition.name}`, version: '1', description: definition.description },
+  });
   // The consumer does not inherit the HTTP edge's pipes and filters: payloads are
   // validated against their contracts by the transport, and handler errors must reach it
   // unchanged.

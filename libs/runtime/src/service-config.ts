@@ -1,3 +1,4 @@
+import { apiKeysVariable, ConfigError, loadConfig } from '@holdfast/platform';
 import { z } from 'zod';
 
 /**
@@ -17,6 +18,10 @@ export const ServiceEnvSchema = z.object({
   AMQP_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535),
   HTTP_HOST: z.string().default('0.0.0.0'),
+  HTTP_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)?$/i, 'bytes, or a size like 512kb or 1mb').default('1mb'),
+  /** `name:scope,scope:<sha256 of the key>[:accounts=a|b]` entries separated by `;` (or API_KEYS_FILE). */
+  API_KEYS: apiKeysVariable(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
   /** Dev convenience: run migrations at start. Production runs them as a separate step. */
   MIGRATE_ON_START: z.enum(['true', 'false']).default('false'),
@@ -26,14 +31,9 @@ export const ServiceEnvSchema = z.object({
 
 export type ServiceEnv = z.infer<typeof ServiceEnvSchema>;
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
-/** Parses the environment; the error names every bad variable and why. */
-export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
-  const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+/** Parses the environment (any variable may come from `<NAME>_FILE`); the error names every bad variable. */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  return loadConfig(schema, env);
 }

@@ -1,7 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './wait-for';
+
+/** The API key every test service accepts, with every scope the services define. */
+export const TEST_API_KEY = 'holdfast-test-key-0123456789abcdef';
+export const TEST_API_SCOPES = [
+  'stock:read', 'stock:write', 'availability:read', 'availability:write', 'orders:read', 'orders:write',
+  'orders:pii', 'shipments:read', 'shipments:write', 'accounts:read', 'accounts:write', 'listings:read', 'listings:write',
+];
+
+function testApiKeys(): string {
+  return `test:${TEST_API_SCOPES.join(',')}:${createHash('sha256').update(TEST_API_KEY).digest('hex')}`;
+}
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -34,7 +46,7 @@ export class ServiceProcess {
   }
 
   private environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    return { ...process.env, LOG_LEVEL: 'warn', HTTP_PORT: String(this.options.httpPort), HTTP_HOST: '127.0.0.1', ...this.options.env, ...extra };
+    return { ...process.env, LOG_LEVEL: 'warn', API_KEYS: testApiKeys(), HTTP_PORT: String(this.options.httpPort), HTTP_HOST: '127.0.0.1', ...this.options.env, ...extra };
   }
 
   async migrate(): Promise<void> {

@@ -5,6 +5,7 @@ import {
   freePort,
   ServiceProcess,
   TEST_AMQP_URL,
+  TEST_API_KEY,
   TestDatabase,
   uniqueNamespace,
 } from '@holdfast/testing';
@@ -52,7 +53,7 @@ export class HoldfastSystem {
   async http<T = unknown>(app: AppName, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.service(app).baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(process.env['HOLDFAST_TEST_API_KEY'] ? { authorization: `Bearer ${process.env['HOLDFAST_TEST_API_KEY']}` } : {}) },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

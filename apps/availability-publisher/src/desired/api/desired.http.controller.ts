@@ -1,3 +1,4 @@
+import { RequireScopes } from '@holdfast/platform';
 import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DesiredQuantityRepository } from '../infrastructure/desired-quantity.repository';
@@ -10,6 +11,7 @@ export class DesiredHttpController {
   ) {}
 
   @Get('desired/:sku')
+  @RequireScopes('availability:read')
   async find(@Param('sku') sku: string) {
     const found = await this.desired.find(this.dataSource.manager, sku);
     if (!found) throw new NotFoundException(`no availability known for SKU ${sku}`);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Put 
 import { DataSource } from 'typeorm';
 import { IsInt, Min } from 'class-validator';
 import { inTransaction } from '@holdfast/persistence';
+import { RequireScopes } from '@holdfast/platform';
 import { ReservationLedgerRepository } from '../infrastructure/reservation-ledger.repository';
 import { INVENTORY_SCHEMA } from '../../config/inventory.config';
 
@@ -26,6 +27,7 @@ export class StockHttpController {
   ) {}
 
   @Put('stock/:sku')
+  @RequireScopes('stock:write')
   @HttpCode(200)
   async setOnHand(@Param('sku') sku: string, @Body() body: SetOnHandDto) {
     const level = await inTransaction(this.dataSource, (m) => this.ledger.setOnHand(m, sku, body.onHand, body.asOf));
@@ -33,6 +35,7 @@ export class StockHttpController {
   }
 
   @Get('availability/:sku')
+  @RequireScopes('stock:read')
   async availability(@Param('sku') sku: string) {
     const rows: { sku: string; on_hand: number; reserved: number; version: number }[] = await this.dataSource.query(
       `SELECT sku, on_hand, reserved, version FROM "${INVENTORY_SCHEMA}".stock WHERE sku = $1`,
