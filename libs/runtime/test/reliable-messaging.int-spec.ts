@@ -3,6 +3,7 @@ import { AmqpConnection, DeadLetterQueue, EventPublisher, resolveMessagingOption
 import { Outbox, OutboxRelay } from '@holdfast/persistence';
 import {
   closeBrokerConnections,
+  REPO_ROOT,
   deleteNamespace,
   TEST_AMQP_URL,
   TestDatabase,
@@ -11,6 +12,8 @@ import {
   waitFor,
 } from '@holdfast/testing';
 import type { INestApplication } from '@nestjs/common';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadServiceEnv, startService } from '../src';
 import { brokenOrders, probeService } from './probe-service';
@@ -135,7 +138,14 @@ describe('reliable messaging (real RabbitMQ and PostgreSQL)', () => {
     expect(await effects('broken-1')).toHaveLength(0);
 
     brokenOrders.delete('broken-1'); // the fix is deployed
-    expect(await dlq.replay(queue, [envelope.messageId])).toBe(1);
+    // The operator's command, as documented: tools/dlq.mjs show, then replay.
+    const dlqCommand = (...args: string[]) =>
+      execFileSync(process.execPath, [path.join(REPO_ROOT, 'tools/dlq.mjs'), ...args], {
+        env: { ...process.env, AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: namespace },
+        encoding: 'utf8',
+      });
+    expect(dlqCommand('show', queue)).toContain(envelope.messageId);
+    expect(dlqCommand('replay', queue, envelope.messageId)).toContain('replayed 1 message(s)');
     await waitFor('the replayed message to apply', async () => (await effects('broken-1')).length === 1);
     expect((await dlq.list(queue)).some((d) => d.messageId === envelope.messageId)).toBe(false);
   });
