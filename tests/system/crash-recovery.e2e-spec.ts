@@ -25,7 +25,9 @@ describe('crashes lose nothing and apply nothing twice', () => {
     );
     await inventory.exited();
     // The transaction committed before the process died…
-    const committed = await system.db.query('SELECT 1 FROM inventory.inbox WHERE message_id = $1', [envelope.messageId]);
+    const committed = await system.db.query('SELECT 1 FROM inventory.inbox WHERE message_id = $1', [
+      envelope.messageId,
+    ]);
     expect(committed).toHaveLength(1);
 
     // …and the broker still holds the unacknowledged message: restart without the fault.
@@ -40,16 +42,26 @@ describe('crashes lose nothing and apply nothing twice', () => {
         await c.close();
       }
     });
-    await waitFor('availability at the publisher', async () =>
-      (await system.db.query<{ reserved: number }>(`SELECT reserved FROM availability.desired_quantities WHERE sku = 'SKU-K'`))[0]?.reserved === 4,
+    await waitFor(
+      'availability at the publisher',
+      async () =>
+        (
+          await system.db.query<{ reserved: number }>(
+            `SELECT reserved FROM availability.desired_quantities WHERE sku = 'SKU-K'`,
+          )
+        )[0]?.reserved === 4,
     );
     const reservations = await system.db.query<{ quantity: number; state: string }>(
       `SELECT quantity, state FROM inventory.reservations WHERE order_id = '222-0000001-0000001'`,
     );
     expect(reservations).toEqual([{ quantity: 4, state: 'pending' }]);
-    const [stock] = await system.db.query<{ reserved: number; version: number }>(`SELECT reserved, version FROM inventory.stock WHERE sku = 'SKU-K'`);
+    const [stock] = await system.db.query<{ reserved: number; version: number }>(
+      `SELECT reserved, version FROM inventory.stock WHERE sku = 'SKU-K'`,
+    );
     expect(stock).toEqual({ reserved: 4, version: 1 });
-    const events = await system.db.query(`SELECT 1 FROM inventory.outbox WHERE routing_key = 'availability.changed' AND envelope->'payload'->>'sku' = 'SKU-K'`);
+    const events = await system.db.query(
+      `SELECT 1 FROM inventory.outbox WHERE routing_key = 'availability.changed' AND envelope->'payload'->>'sku' = 'SKU-K'`,
+    );
     expect(events).toHaveLength(1);
   });
 
@@ -77,8 +89,15 @@ describe('crashes lose nothing and apply nothing twice', () => {
     expect(row.sent_at).toBeNull();
 
     await inventory.start();
-    await waitFor('the row marked sent after restart', async () =>
-      (await system.db.query<{ sent_at: Date | null }>(`SELECT sent_at FROM inventory.outbox WHERE message_id = $1`, [row.message_id]))[0]?.sent_at !== null,
+    await waitFor(
+      'the row marked sent after restart',
+      async () =>
+        (
+          await system.db.query<{ sent_at: Date | null }>(
+            `SELECT sent_at FROM inventory.outbox WHERE message_id = $1`,
+            [row.message_id],
+          )
+        )[0]?.sent_at !== null,
     );
     const copies = await waitFor('two copies on the wire', async () => {
       const ids: string[] = [];
@@ -90,11 +109,19 @@ describe('crashes lose nothing and apply nothing twice', () => {
       return ids.length >= 2 ? ids : undefined;
     });
     expect(copies).toEqual([row.message_id, row.message_id]);
-    await waitFor('the publisher applied it', async () =>
-      (await system.db.query<{ available: number }>(`SELECT available FROM availability.desired_quantities WHERE sku = 'SKU-R'`))[0]?.available === 7,
+    await waitFor(
+      'the publisher applied it',
+      async () =>
+        (
+          await system.db.query<{ available: number }>(
+            `SELECT available FROM availability.desired_quantities WHERE sku = 'SKU-R'`,
+          )
+        )[0]?.available === 7,
     );
     // Delivered twice, applied once.
-    const inbox = await system.db.query('SELECT 1 FROM availability.inbox WHERE message_id = $1', [row.message_id]);
+    const inbox = await system.db.query('SELECT 1 FROM availability.inbox WHERE message_id = $1', [
+      row.message_id,
+    ]);
     expect(inbox).toHaveLength(1);
     await conn.close();
   });

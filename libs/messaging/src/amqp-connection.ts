@@ -23,7 +23,8 @@ export class AmqpConnection {
     });
     this.manager.on('connect', () => this.logger.log('connected to RabbitMQ'));
     this.manager.on('disconnect', ({ err }) => {
-      if (!this.closed) this.logger.warn(`disconnected from RabbitMQ: ${err?.message ?? 'closed'}; reconnecting`);
+      if (!this.closed)
+        this.logger.warn(`disconnected from RabbitMQ: ${err?.message ?? 'closed'}; reconnecting`);
     });
     this.manager.on('connectFailed', ({ err }) => {
       if (!this.closed) this.logger.warn(`cannot connect to RabbitMQ: ${err?.message}; retrying`);

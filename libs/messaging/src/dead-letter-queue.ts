@@ -15,7 +15,14 @@ export interface DeadLetter {
 
 function describe(queue: string, message: GetMessage): DeadLetter {
   const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
-  const str = (v: unknown) => (v === undefined || v === null ? null : Buffer.isBuffer(v) ? v.toString() : String(v));
+  const str = (v: unknown): string | null =>
+    v === undefined || v === null
+      ? null
+      : Buffer.isBuffer(v)
+        ? v.toString()
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v);
   return {
     messageId: String(message.properties.messageId ?? ''),
     type: str(message.properties.type),
@@ -97,7 +104,11 @@ export class DeadLetterQueue {
           'x-death': _x,
           ...headers
         } = (message.properties.headers ?? {}) as Record<string, unknown>;
-        this.channel.sendToQueue(queue, message.content, { ...message.properties, headers, persistent: true });
+        this.channel.sendToQueue(queue, message.content, {
+          ...message.properties,
+          headers,
+          persistent: true,
+        });
         await (this.channel as unknown as { waitForConfirms(): Promise<void> }).waitForConfirms();
         this.channel.ack(message);
         replayed++;

@@ -49,13 +49,20 @@ export class EventPublisher implements EnvelopePublisher {
   }
 
   /** Validates the payload against its contract, then publishes it. */
-  async publish<K extends RoutingKey>(type: K, payload: EventPayload<K>, options?: EnvelopeOptions): Promise<Envelope<K>> {
+  async publish<K extends RoutingKey>(
+    type: K,
+    payload: EventPayload<K>,
+    options?: EnvelopeOptions,
+  ): Promise<Envelope<K>> {
     const envelope = createEnvelope(type, payload, options);
     await this.publishEnvelope(envelope);
     return envelope;
   }
 
-  async publishEnvelope(envelope: Envelope, headers: Record<string, string> = currentTraceHeaders()): Promise<void> {
+  async publishEnvelope(
+    envelope: Envelope,
+    headers: Record<string, string> = currentTraceHeaders(),
+  ): Promise<void> {
     await this.publishRaw(this.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), {
       messageId: envelope.messageId,
       type: envelope.type,

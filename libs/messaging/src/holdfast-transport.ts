@@ -9,7 +9,11 @@ import { AmqpConnection } from './amqp-connection';
 import { EventPublisher } from './event-publisher';
 import { PermanentFailure } from './failures';
 import { HoldfastContext, type DeliveryInfo, type UnitOfWork } from './message-context';
-import { resolveMessagingOptions, type MessagingOptions, type ResolvedMessagingOptions } from './messaging.options';
+import {
+  resolveMessagingOptions,
+  type MessagingOptions,
+  type ResolvedMessagingOptions,
+} from './messaging.options';
 import { declareConsumerQueue, declareExchanges, Headers, Topology } from './topology';
 import { contextFromHeaders } from './trace-context';
 
@@ -92,7 +96,9 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
     // The setup runs again on every reconnect: topology is re-declared and the consumer
     // re-subscribed on the new channel. Each message is acked on the channel that
     // delivered it; if that channel died meanwhile, the broker redelivers it instead.
-    return this.connection!.createChannel(`${this.options.serviceName}.${queue}`, async (channel) => {
+    const connection = this.connection;
+    if (!connection) throw new Error('listen() first');
+    return connection.createChannel(`${this.options.serviceName}.${queue}`, async (channel) => {
       await declareExchanges(channel, this.options.namespace);
       await declareConsumerQueue(channel, this.options, queue, routingKeys);
       await channel.prefetch(this.options.prefetch);
@@ -100,7 +106,8 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
       let active = 0;
       const pump = () => {
         while (active < this.options.concurrency && pending.length > 0) {
-          const message = pending.shift()!;
+          const message = pending.shift();
+          if (!message) break;
           active++;
           const task = this.handleDelivery(queue, message)
             .then((outcome) => this.settle(channel, message, outcome))
@@ -140,7 +147,10 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
     try {
       envelope = parseEnvelope(JSON.parse(message.content.toString('utf8')));
     } catch (error) {
-      const reason = error instanceof ContractViolationError ? error.message : `unparseable body: ${(error as Error).message}`;
+      const reason =
+        error instanceof ContractViolationError
+          ? error.message
+          : `unparseable body: ${(error as Error).message}`;
       return this.deadLetter(queue, message, 'invalid', reason);
     }
     const handler = this.getHandlerByPattern(envelope.type);
@@ -179,7 +189,10 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
 
   private async runHandler(handler: MessageHandler, queue: string, delivery: DeliveryInfo): Promise<void> {
     const invoke = async (transaction: unknown) => {
-      const result: unknown = await handler(delivery.envelope.payload, new HoldfastContext([delivery, transaction]));
+      const result: unknown = await handler(
+        delivery.envelope.payload,
+        new HoldfastContext([delivery, transaction]),
+      );
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     };
     const unitOfWork = this.transportOptions.unitOfWork;
@@ -190,7 +203,12 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
     }
   }
 
-  private async onHandlerFailure(queue: string, message: ConsumeMessage, attempt: number, error: unknown): Promise<Outcome> {
+  private async onHandlerFailure(
+    queue: string,
+    message: ConsumeMessage,
+    attempt: number,
+    error: unknown,
+  ): Promise<Outcome> {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     if (error instanceof PermanentFailure || error instanceof ContractViolationError) {
       return this.deadLetter(queue, message, 'permanent', reason);
@@ -202,9 +220,13 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
     const delayMs = delays[attempt - 1];
     this.logger.warn(`handler failed on ${queue} (attempt ${attempt}), retrying in ${delayMs} ms: ${reason}`);
     try {
-      await this.publisher!.publishRaw('', Topology.retryQueue(queue, delayMs), message.content, {
+      await this.requirePublisher().publishRaw('', Topology.retryQueue(queue, delayMs), message.content, {
         ...this.propsOf(message),
-        headers: { ...this.headersOf(message), [Headers.attempt]: attempt + 1, [Headers.failureReason]: reason.slice(0, 1000) },
+        headers: {
+          ...this.headersOf(message),
+          [Headers.attempt]: attempt + 1,
+          [Headers.failureReason]: reason.slice(0, 1000),
+        },
       });
       return 'ack';
     } catch (publishError) {
@@ -219,23 +241,35 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
     kind: 'invalid' | 'unhandled' | 'permanent' | 'exhausted',
     reason: string,
   ): Promise<Outcome> {
-    this.logger.error(`dead-lettering message ${String(message.properties.messageId)} from ${queue} (${kind}): ${reason}`);
+    this.logger.error(
+      `dead-lettering message ${String(message.properties.messageId)} from ${queue} (${kind}): ${reason}`,
+    );
     try {
-      await this.publisher!.publishRaw(Topology.deadLetterExchange(this.options.namespace), queue, message.content, {
-        ...this.propsOf(message),
-        headers: {
-          ...this.headersOf(message),
-          [Headers.failureKind]: kind,
-          [Headers.failureReason]: reason.slice(0, 2000),
-          [Headers.originalQueue]: queue,
-          [Headers.deadLetteredAt]: new Date().toISOString(),
+      await this.requirePublisher().publishRaw(
+        Topology.deadLetterExchange(this.options.namespace),
+        queue,
+        message.content,
+        {
+          ...this.propsOf(message),
+          headers: {
+            ...this.headersOf(message),
+            [Headers.failureKind]: kind,
+            [Headers.failureReason]: reason.slice(0, 2000),
+            [Headers.originalQueue]: queue,
+            [Headers.deadLetteredAt]: new Date().toISOString(),
+          },
         },
-      });
+      );
       return 'ack';
     } catch (error) {
       this.logger.error(`could not dead-letter: ${(error as Error).message}`);
       return 'requeue';
     }
+  }
+
+  private requirePublisher(): EventPublisher {
+    if (!this.publisher) throw new Error('listen() first');
+    return this.publisher;
   }
 
   private propsOf(message: ConsumeMessage) {
@@ -248,10 +282,11 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
   }
 
   private headersOf(message: ConsumeMessage): Record<string, unknown> {
-    const { 'x-death': _death, 'x-delivery-count': _count, ...rest } = (message.properties.headers ?? {}) as Record<
-      string,
-      unknown
-    >;
+    const {
+      'x-death': _death,
+      'x-delivery-count': _count,
+      ...rest
+    } = (message.properties.headers ?? {}) as Record<string, unknown>;
     return rest;
   }
 

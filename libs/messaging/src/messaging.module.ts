@@ -34,7 +34,11 @@ export class MessagingModule {
       global: true,
       imports: options.imports ?? [],
       providers: [
-        { provide: MESSAGING_OPTIONS, useFactory: options.useFactory, inject: (options.inject ?? []) as never[] },
+        {
+          provide: MESSAGING_OPTIONS,
+          useFactory: options.useFactory,
+          inject: (options.inject ?? []) as never[],
+        },
         {
           provide: AmqpConnection,
           useFactory: (o: MessagingOptions) => new AmqpConnection(resolveMessagingOptions(o)),
@@ -42,7 +46,8 @@ export class MessagingModule {
         },
         {
           provide: EventPublisher,
-          useFactory: (c: AmqpConnection, o: MessagingOptions) => new EventPublisher(c, `${o.serviceName}.publisher`),
+          useFactory: (c: AmqpConnection, o: MessagingOptions) =>
+            new EventPublisher(c, `${o.serviceName}.publisher`),
           inject: [AmqpConnection, MESSAGING_OPTIONS],
         },
         { provide: ENVELOPE_PUBLISHER, useExisting: EventPublisher },

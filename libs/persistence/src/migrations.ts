@@ -16,7 +16,9 @@ export async function runMigrations(dataSource: DataSource, schema: string): Pro
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`holdfast-migrations:${schema}`]).catch(() => undefined);
+    await runner
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`holdfast-migrations:${schema}`])
+      .catch(() => undefined);
     await runner.release();
   }
 }
@@ -28,7 +30,9 @@ export async function revertLastMigration(dataSource: DataSource, schema: string
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`holdfast-migrations:${schema}`]);
     await dataSource.undoLastMigration({ transaction: 'each' });
   } finally {
-    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`holdfast-migrations:${schema}`]).catch(() => undefined);
+    await runner
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`holdfast-migrations:${schema}`])
+      .catch(() => undefined);
     await runner.release();
   }
 }

@@ -123,14 +123,18 @@ export class OutboxRelay {
       );
       if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
       const results = await Promise.allSettled(rows.map((row) => this.publishRow(row)));
-      if (this.killAfterPublish && rows.some((r, i) => r.envelope.type === this.killAfterPublish && results[i].status === 'fulfilled')) {
+      if (
+        this.killAfterPublish &&
+        rows.some((r, i) => r.envelope.type === this.killAfterPublish && results[i].status === 'fulfilled')
+      ) {
         process.kill(process.pid, 'SIGKILL');
       }
       const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
       if (sent.length > 0) {
-        await manager.query(`UPDATE ${this.table} SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [
-          sent,
-        ]);
+        await manager.query(
+          `UPDATE ${this.table} SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`,
+          [sent],
+        );
       }
       let failed = 0;
       for (const [i, result] of results.entries()) {
@@ -153,10 +157,14 @@ export class OutboxRelay {
   private async publishRow(row: OutboxRow): Promise<void> {
     // Continue the trace of the transaction that wrote the event: relay → consumer.
     const parent = propagation.extract(context.active(), row.headers ?? {});
-    const span = tracer.startSpan(`${row.envelope.type} publish`, {
-      kind: SpanKind.PRODUCER,
-      attributes: { 'messaging.system': 'rabbitmq', 'messaging.message.id': row.envelope.messageId },
-    }, parent);
+    const span = tracer.startSpan(
+      `${row.envelope.type} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: { 'messaging.system': 'rabbitmq', 'messaging.message.id': row.envelope.messageId },
+      },
+      parent,
+    );
     try {
       const headers: Record<string, string> = {};
       propagation.inject(trace.setSpan(parent, span), headers);
@@ -177,10 +185,10 @@ export class OutboxRelay {
 
   /** Unsent rows and the age of the oldest, for metrics and readiness. */
   async backlog(): Promise<{ count: number; oldestAgeSeconds: number }> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ count: number; age: number }[]>(
       `SELECT count(*)::int AS count, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS age
          FROM ${this.table} WHERE sent_at IS NULL`,
-    )) as { count: number; age: number }[];
+    );
     return { count: row.count, oldestAgeSeconds: row.age };
   }
 }

@@ -56,12 +56,17 @@ export class PersistenceModule {
         TypeOrmModule.forRootAsync({
           imports: options.imports ?? [],
           inject,
-          useFactory: (...args: unknown[]) => buildDataSourceOptions(options.useFactory(...(args as never[]))),
+          useFactory: (...args: unknown[]) =>
+            buildDataSourceOptions(options.useFactory(...(args as never[]))),
         }),
       ],
       providers: [
         { provide: PERSISTENCE_OPTIONS, useFactory: options.useFactory, inject },
-        { provide: Outbox, useFactory: (o: PersistenceOptions) => new Outbox(o.schema), inject: [PERSISTENCE_OPTIONS] },
+        {
+          provide: Outbox,
+          useFactory: (o: PersistenceOptions) => new Outbox(o.schema),
+          inject: [PERSISTENCE_OPTIONS],
+        },
         {
           provide: OutboxRelay,
           useFactory: (ds: DataSource, publisher: EnvelopePublisher, o: PersistenceOptions, outbox: Outbox) =>

@@ -15,7 +15,10 @@ function sqlState(error: unknown): string | undefined {
 export async function inTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
-  { attempts = 5, isolation = 'READ COMMITTED' as 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE' } = {},
+  {
+    attempts = 5,
+    isolation = 'READ COMMITTED',
+  }: { attempts?: number; isolation?: 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE' } = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -33,9 +36,14 @@ export async function inTransaction<T>(
  * `[rows, rowCount]` for UPDATE/DELETE and rows for everything else; asking the query
  * runner for a structured result gives the rows every time.
  */
-export async function queryRows<T>(manager: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
+export async function queryRows<T>(
+  manager: EntityManager,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const own = manager.queryRunner ? null : manager.connection.createQueryRunner();
-  const runner = manager.queryRunner ?? own!;
+  const runner = manager.queryRunner ?? own;
+  if (!runner) throw new Error('no query runner');
   try {
     const result = await runner.query(text, params, true);
     return (result.records ?? []) as T[];

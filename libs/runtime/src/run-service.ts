@@ -9,7 +9,15 @@ import {
 import { configureHttpEdge, HttpEdgeModule } from '@holdfast/platform';
 import { ReadinessRegistry, TelemetryModule, useTelemetryLogger } from '@holdfast/telemetry';
 import { AmqpConnection } from '@holdfast/messaging';
-import { Inject, Injectable, Logger, Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type INestApplication,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { EntitySchema, MixedList } from 'typeorm';
@@ -47,7 +55,10 @@ class InfrastructureReadiness {
   }
 }
 
-export function loadServiceEnv(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): ServiceEnv {
+export function loadServiceEnv(
+  definition: ServiceDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceEnv {
   return parseEnv(ServiceEnvSchema, { HTTP_PORT: String(definition.defaultHttpPort), ...env });
 }
 
@@ -83,7 +94,11 @@ export function serviceRootModule(definition: ServiceDefinition, env: ServiceEnv
   return ServiceRootModule;
 }
 
-async function migrate(definition: ServiceDefinition, env: ServiceEnv, direction: 'up' | 'down'): Promise<void> {
+async function migrate(
+  definition: ServiceDefinition,
+  env: ServiceEnv,
+  direction: 'up' | 'down',
+): Promise<void> {
   const dataSource = new DataSource(
     buildDataSourceOptions({
       url: env.DATABASE_URL,
@@ -100,7 +115,9 @@ async function migrate(definition: ServiceDefinition, env: ServiceEnv, direction
       new Logger(definition.name).log('reverted the last migration');
     } else {
       const applied = await runMigrations(dataSource, definition.schema);
-      new Logger(definition.name).log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date');
+      new Logger(definition.name).log(
+        applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date',
+      );
     }
   } finally {
     await dataSource.destroy();
@@ -108,7 +125,10 @@ async function migrate(definition: ServiceDefinition, env: ServiceEnv, direction
 }
 
 /** Starts the service (HTTP + consumers + outbox relay) and returns the Nest app. */
-export async function startService(definition: ServiceDefinition, env: ServiceEnv): Promise<INestApplication> {
+export async function startService(
+  definition: ServiceDefinition,
+  env: ServiceEnv,
+): Promise<INestApplication> {
   if (env.MIGRATE_ON_START === 'true') await migrate(definition, env, 'up');
   const app = await NestFactory.create<NestExpressApplication>(serviceRootModule(definition, env), {
     bufferLogs: true,
@@ -140,7 +160,9 @@ export async function startService(definition: ServiceDefinition, env: ServiceEn
   consumer.useGlobalFilters(new RethrowHandlerErrors());
   await app.startAllMicroservices();
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
-  new Logger(definition.name).log(`listening on ${env.HTTP_HOST}:${env.HTTP_PORT} (namespace ${env.AMQP_NAMESPACE})`);
+  new Logger(definition.name).log(
+    `listening on ${env.HTTP_HOST}:${env.HTTP_PORT} (namespace ${env.AMQP_NAMESPACE})`,
+  );
   return app;
 }
 

@@ -18,7 +18,13 @@ export const TEST_AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest
  */
 export async function closeBrokerConnections(connectionName: string): Promise<number> {
   // The table output prints pids as close_connection expects them (<rabbit@host.N.N.N>).
-  const { stdout } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q', '--no-table-headers']);
+  const { stdout } = await run('rabbitmqctl', [
+    'list_connections',
+    'pid',
+    'client_properties',
+    '-q',
+    '--no-table-headers',
+  ]);
   const pids = stdout
     .split('\n')
     .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
@@ -33,7 +39,9 @@ export async function closeBrokerConnections(connectionName: string): Promise<nu
 export async function deleteNamespace(namespace: string): Promise<void> {
   const { connect } = await import('amqplib');
   const { stdout } = await run('rabbitmqctl', ['list_queues', 'name', '--formatter', 'json', '-q']);
-  const queues = (JSON.parse(stdout || '[]') as { name: string }[]).map((q) => q.name).filter((n) => n.startsWith(`${namespace}.`));
+  const queues = (JSON.parse(stdout || '[]') as { name: string }[])
+    .map((q) => q.name)
+    .filter((n) => n.startsWith(`${namespace}.`));
   const connection = await connect(TEST_AMQP_URL);
   try {
     const channel = await connection.createChannel();

@@ -7,8 +7,19 @@ import { waitFor } from './wait-for';
 /** The API key every test service accepts, with every scope the services define. */
 export const TEST_API_KEY = 'holdfast-test-key-0123456789abcdef';
 export const TEST_API_SCOPES = [
-  'stock:read', 'stock:write', 'availability:read', 'availability:write', 'orders:read', 'orders:write',
-  'orders:pii', 'shipments:read', 'shipments:write', 'accounts:read', 'accounts:write', 'listings:read', 'listings:write',
+  'stock:read',
+  'stock:write',
+  'availability:read',
+  'availability:write',
+  'orders:read',
+  'orders:write',
+  'orders:pii',
+  'shipments:read',
+  'shipments:write',
+  'accounts:read',
+  'accounts:write',
+  'listings:read',
+  'listings:write',
 ];
 
 function testApiKeys(): string {
@@ -46,32 +57,55 @@ export class ServiceProcess {
   }
 
   private environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    return { ...process.env, LOG_LEVEL: 'warn', API_KEYS: testApiKeys(), HTTP_PORT: String(this.options.httpPort), HTTP_HOST: '127.0.0.1', ...this.options.env, ...extra };
+    return {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      API_KEYS: testApiKeys(),
+      HTTP_PORT: String(this.options.httpPort),
+      HTTP_HOST: '127.0.0.1',
+      ...this.options.env,
+      ...extra,
+    };
   }
 
   async migrate(): Promise<void> {
-    if (!existsSync(this.main)) throw new Error(`${this.main} is missing: build first (node tools/build.mjs)`);
+    if (!existsSync(this.main))
+      throw new Error(`${this.main} is missing: build first (node tools/build.mjs)`);
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [this.main, 'migrate'], { env: this.environment(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [this.main, 'migrate'], {
+        env: this.environment(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${this.options.app} migrate exited ${code}: ${out}`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`${this.options.app} migrate exited ${code}: ${out}`)),
+      );
     });
   }
 
   /** Starts the process and waits until its HTTP port answers. */
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) throw new Error(`${this.options.app} is already running`);
-    const child = spawn(process.execPath, [this.main], { env: this.environment(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null)
+      throw new Error(`${this.options.app} is already running`);
+    const child = spawn(process.execPath, [this.main], {
+      env: this.environment(extraEnv),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
-    await waitFor(`${this.options.app} to listen on ${this.options.httpPort}`, async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.options.app} exited with ${child.exitCode}: ${this.output.slice(-2000)}`);
-      const response = await fetch(`${this.baseUrl}/health/ready`).catch(() => null);
-      return response !== null && response.status < 500;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor(
+      `${this.options.app} to listen on ${this.options.httpPort}`,
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`${this.options.app} exited with ${child.exitCode}: ${this.output.slice(-2000)}`);
+        const response = await fetch(`${this.baseUrl}/health/ready`).catch(() => null);
+        return response !== null && response.status < 500;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
   }
 
   /** Resolves when the process has exited (after a fault hook killed it, for example). */
@@ -79,7 +113,10 @@ export class ServiceProcess {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.options.app} did not exit within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${this.options.app} did not exit within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       child.once('exit', (code) => {
         clearTimeout(timer);
         resolve(code);

@@ -51,7 +51,9 @@ export class TestDatabase {
     const admin = new Client({ connectionString: adminDatabaseUrl() });
     await admin.connect();
     try {
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [this.name]);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+        this.name,
+      ]);
       await admin.query(`DROP DATABASE IF EXISTS "${this.name}"`);
     } finally {
       await admin.end();

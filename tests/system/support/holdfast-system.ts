@@ -10,7 +10,8 @@ import {
   uniqueNamespace,
 } from '@holdfast/testing';
 
-export type AppName = 'order-ingest' | 'inventory-reservation' | 'availability-publisher' | 'shipment-notifier';
+export type AppName =
+  'order-ingest' | 'inventory-reservation' | 'availability-publisher' | 'shipment-notifier';
 
 /**
  * The services of one system test, each a real process from its build, sharing one
@@ -27,19 +28,35 @@ export class HoldfastSystem {
     readonly namespace: string,
   ) {}
 
-  static async start(suite: string, apps: AppName[], env: Record<string, string> = {}): Promise<HoldfastSystem> {
+  static async start(
+    suite: string,
+    apps: AppName[],
+    env: Record<string, string> = {},
+  ): Promise<HoldfastSystem> {
     const system = new HoldfastSystem(await TestDatabase.create(suite), uniqueNamespace(suite));
     for (const app of apps) {
       const service = new ServiceProcess({
         app,
         httpPort: await freePort(),
-        env: { DATABASE_URL: system.db.url, AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: system.namespace, OUTBOX_POLL_MS: '50', ...env },
+        env: {
+          DATABASE_URL: system.db.url,
+          AMQP_URL: TEST_AMQP_URL,
+          AMQP_NAMESPACE: system.namespace,
+          OUTBOX_POLL_MS: '50',
+          ...env,
+        },
       });
       await service.migrate();
       system.services.set(app, service);
     }
     await Promise.all([...system.services.values()].map((s) => s.start()));
-    system.connection = new AmqpConnection(resolveMessagingOptions({ url: TEST_AMQP_URL, namespace: system.namespace, serviceName: `${suite}-test` }));
+    system.connection = new AmqpConnection(
+      resolveMessagingOptions({
+        url: TEST_AMQP_URL,
+        namespace: system.namespace,
+        serviceName: `${suite}-test`,
+      }),
+    );
     system.publisher = new EventPublisher(system.connection, `${suite}-test`);
     return system;
   }
@@ -50,7 +67,12 @@ export class HoldfastSystem {
     return s;
   }
 
-  async http<T = unknown>(app: AppName, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async http<T = unknown>(
+    app: AppName,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.service(app).baseUrl}${path}`, {
       method,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` },
@@ -87,12 +109,23 @@ export function amazonOrder(
       orderId,
       marketplaceId: 'APJ6JRA9NG5V4',
       status,
-      channelStatus: { pending: 'PENDING', confirmed: 'UNSHIPPED', partially_shipped: 'PARTIALLY_SHIPPED', shipped: 'SHIPPED', canceled: 'CANCELLED' }[status],
+      channelStatus: {
+        pending: 'PENDING',
+        confirmed: 'UNSHIPPED',
+        partially_shipped: 'PARTIALLY_SHIPPED',
+        shipped: 'SHIPPED',
+        canceled: 'CANCELLED',
+      }[status],
       fulfilledBy: 'MERCHANT',
       purchasedAt: '2026-11-20T09:59:00.000Z',
       updatedAt,
       revision: revisionOf(updatedAt),
-      lines: lines.map((l, i) => ({ lineId: `${orderId}-L${i + 1}`, quantityShipped: 0, quantityCanceled: 0, ...l })),
+      lines: lines.map((l, i) => ({
+        lineId: `${orderId}-L${i + 1}`,
+        quantityShipped: 0,
+        quantityCanceled: 0,
+        ...l,
+      })),
       ...overrides,
     },
   };

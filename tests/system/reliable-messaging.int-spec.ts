@@ -1,5 +1,11 @@
 import { createEnvelope, revisionOf, type OrderSnapshot } from '@holdfast/contracts';
-import { AmqpConnection, DeadLetterQueue, EventPublisher, resolveMessagingOptions, Topology } from '@holdfast/messaging';
+import {
+  AmqpConnection,
+  DeadLetterQueue,
+  EventPublisher,
+  resolveMessagingOptions,
+  Topology,
+} from '@holdfast/messaging';
 import { Outbox, OutboxRelay } from '@holdfast/persistence';
 import {
   closeBrokerConnections,
@@ -15,8 +21,8 @@ import type { INestApplication } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
-import { loadServiceEnv, startService } from '../src';
-import { brokenOrders, probeService } from './probe-service';
+import { loadServiceEnv, startService } from '@holdfast/runtime';
+import { brokenOrders, probeService } from './support/probe-service';
 
 function order(orderId: string, overrides: Partial<OrderSnapshot> = {}): { order: OrderSnapshot } {
   const now = new Date().toISOString();
@@ -32,7 +38,9 @@ function order(orderId: string, overrides: Partial<OrderSnapshot> = {}): { order
       purchasedAt: now,
       updatedAt: now,
       revision: revisionOf(now),
-      lines: [{ lineId: 'L1', channelSku: 'SKU-1', quantityOrdered: 1, quantityShipped: 0, quantityCanceled: 0 }],
+      lines: [
+        { lineId: 'L1', channelSku: 'SKU-1', quantityOrdered: 1, quantityShipped: 0, quantityCanceled: 0 },
+      ],
       ...overrides,
     },
   };
@@ -49,7 +57,10 @@ describe('reliable messaging (real RabbitMQ and PostgreSQL)', () => {
   let dlq: DeadLetterQueue;
 
   const effects = async (orderId: string) =>
-    db.query<{ message_id: string; attempt: number }>('SELECT message_id, attempt FROM probe.effects WHERE order_id = $1 ORDER BY attempt', [orderId]);
+    db.query<{ message_id: string; attempt: number }>(
+      'SELECT message_id, attempt FROM probe.effects WHERE order_id = $1 ORDER BY attempt',
+      [orderId],
+    );
 
   beforeAll(async () => {
     db = await TestDatabase.create('messaging');
@@ -64,7 +75,9 @@ describe('reliable messaging (real RabbitMQ and PostgreSQL)', () => {
       OUTBOX_POLL_MS: '50',
     });
     app = await startService(probeService(serviceName), env);
-    connection = new AmqpConnection(resolveMessagingOptions({ url: TEST_AMQP_URL, namespace, serviceName: 'test-publisher' }));
+    connection = new AmqpConnection(
+      resolveMessagingOptions({ url: TEST_AMQP_URL, namespace, serviceName: 'test-publisher' }),
+    );
     publisher = new EventPublisher(connection, 'test-publisher');
     dlq = await DeadLetterQueue.open(TEST_AMQP_URL, namespace);
   });
@@ -85,12 +98,23 @@ describe('reliable messaging (real RabbitMQ and PostgreSQL)', () => {
     // A payload that breaks its contract (quantity as a string), and one that is not JSON.
     const poison = { ...createEnvelope('order.placed', order('poison')), messageId: poisonId };
     (poison.payload.order.lines[0] as unknown as { quantityOrdered: string }).quantityOrdered = 'two';
-    await publisher.publishRaw(Topology.eventsExchange(namespace), 'order.placed', Buffer.from(JSON.stringify(poison)), { messageId: poisonId });
-    await publisher.publishRaw(Topology.eventsExchange(namespace), 'order.placed', Buffer.from('{not json'), { messageId: 'not-json-1' });
+    await publisher.publishRaw(
+      Topology.eventsExchange(namespace),
+      'order.placed',
+      Buffer.from(JSON.stringify(poison)),
+      { messageId: poisonId },
+    );
+    await publisher.publishRaw(Topology.eventsExchange(namespace), 'order.placed', Buffer.from('{not json'), {
+      messageId: 'not-json-1',
+    });
     await publisher.publish('order.placed', before[1]);
     await publisher.publish('order.placed', before[2]);
 
-    for (const o of before) await waitFor(`effect of ${o.order.orderId}`, async () => (await effects(o.order.orderId)).length === 1);
+    for (const o of before)
+      await waitFor(
+        `effect of ${o.order.orderId}`,
+        async () => (await effects(o.order.orderId)).length === 1,
+      );
     const dead = await waitFor('two dead letters', async () => {
       const letters = await dlq.list(queue);
       return letters.length >= 2 ? letters : undefined;
@@ -120,7 +144,9 @@ describe('reliable messaging (real RabbitMQ and PostgreSQL)', () => {
 
   it('sends a PermanentFailure to the dead-letter queue without retrying', async () => {
     const envelope = await publisher.publish('order.placed', order('permanent-1'));
-    const letter = await waitFor('the dead letter', async () => (await dlq.list(queue)).find((d) => d.messageId === envelope.messageId));
+    const letter = await waitFor('the dead letter', async () =>
+      (await dlq.list(queue)).find((d) => d.messageId === envelope.messageId),
+    );
     expect(letter.failureKind).toBe('permanent');
     expect(letter.attempt).toBe(1);
   });
@@ -166,7 +192,11 @@ describe('reliable messaging (real RabbitMQ and PostgreSQL)', () => {
     const outbox = app.get(Outbox);
     // Nobody consumes stock.oversold in this namespace yet: mandatory returns it.
     const envelope = await dataSource.transaction((m) =>
-      outbox.add(m, 'stock.oversold', { sku: 'SKU-1', shortfall: 1, orders: [{ channel: 'amazon', accountId: 'a', orderId: 'o' }] }),
+      outbox.add(m, 'stock.oversold', {
+        sku: 'SKU-1',
+        shortfall: 1,
+        orders: [{ channel: 'amazon', accountId: 'a', orderId: 'o' }],
+      }),
     );
     const row = await waitFor('a failed publish attempt', async () => {
       const [r] = await db.query<{ attempts: number; last_error: string | null; sent_at: Date | null }>(
@@ -185,11 +215,21 @@ describe('reliable messaging (real RabbitMQ and PostgreSQL)', () => {
     const auditQueue = `${namespace}.audit`;
     await ch.assertQueue(auditQueue, { durable: false, autoDelete: false });
     await ch.bindQueue(auditQueue, Topology.eventsExchange(namespace), 'stock.oversold');
-    await waitFor('the row to be sent', async () => {
-      const [r] = await db.query<{ sent_at: Date | null }>('SELECT sent_at FROM probe.outbox WHERE message_id = $1', [envelope.messageId]);
-      return r?.sent_at !== null;
-    }, { timeoutMs: 15_000 });
-    const got = await waitFor('the message in the audit queue', async () => (await ch.get(auditQueue, { noAck: true })) || undefined);
+    await waitFor(
+      'the row to be sent',
+      async () => {
+        const [r] = await db.query<{ sent_at: Date | null }>(
+          'SELECT sent_at FROM probe.outbox WHERE message_id = $1',
+          [envelope.messageId],
+        );
+        return r?.sent_at !== null;
+      },
+      { timeoutMs: 15_000 },
+    );
+    const got = await waitFor(
+      'the message in the audit queue',
+      async () => (await ch.get(auditQueue, { noAck: true })) || undefined,
+    );
     expect(JSON.parse(got.content.toString()).messageId).toBe(envelope.messageId);
     await c.close();
   });
@@ -214,7 +254,9 @@ describe('reliable messaging (real RabbitMQ and PostgreSQL)', () => {
     await waitFor(
       'every event applied',
       async () => {
-        const [{ n }] = await db.query<{ n: number }>(`SELECT count(DISTINCT order_id)::int AS n FROM probe.effects WHERE order_id LIKE 'flow-%'`);
+        const [{ n }] = await db.query<{ n: number }>(
+          `SELECT count(DISTINCT order_id)::int AS n FROM probe.effects WHERE order_id LIKE 'flow-%'`,
+        );
         return n === total;
       },
       { timeoutMs: 45_000, intervalMs: 250 },

@@ -4,7 +4,7 @@ import { messagingTablesSql } from '@holdfast/persistence';
 import { Controller, Module } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
-import type { ServiceDefinition } from '../src';
+import type { ServiceDefinition } from '@holdfast/runtime';
 
 /**
  * A small service built on the same runtime as the real ones, whose handler misbehaves
@@ -19,15 +19,18 @@ export const brokenOrders = new Set<string>();
 @Controller()
 class ProbeController {
   @EventPattern([...ORDER_ROUTING_KEYS], { queue: 'orders' })
-  async onOrder(@Payload() payload: OrderEventPayload, @Ctx() ctx: HoldfastContext<EntityManager>): Promise<void> {
+  async onOrder(
+    @Payload() payload: OrderEventPayload,
+    @Ctx() ctx: HoldfastContext<EntityManager>,
+  ): Promise<void> {
     const { orderId } = payload.order;
     const { attempt } = ctx.delivery;
-    await ctx.transaction.query(`INSERT INTO probe.effects (message_id, order_id, attempt) VALUES ($1, $2, $3)`, [
-      ctx.envelope.messageId,
-      orderId,
-      attempt,
-    ]);
-    if (orderId.startsWith('transient-') && attempt < 3) throw new Error(`transient failure on attempt ${attempt}`);
+    await ctx.transaction.query(
+      `INSERT INTO probe.effects (message_id, order_id, attempt) VALUES ($1, $2, $3)`,
+      [ctx.envelope.messageId, orderId, attempt],
+    );
+    if (orderId.startsWith('transient-') && attempt < 3)
+      throw new Error(`transient failure on attempt ${attempt}`);
     if (orderId.startsWith('permanent-')) throw new PermanentFailure('this order can never be applied');
     if (brokenOrders.has(orderId)) throw new Error('handler bug');
   }
@@ -40,7 +43,9 @@ class ProbeSchema1700000000000 implements MigrationInterface {
   name = 'ProbeSchema1700000000000';
   async up(q: QueryRunner): Promise<void> {
     for (const sql of messagingTablesSql(PROBE_SCHEMA).up) await q.query(sql);
-    await q.query(`CREATE TABLE probe.effects (message_id uuid NOT NULL, order_id text NOT NULL, attempt int NOT NULL)`);
+    await q.query(
+      `CREATE TABLE probe.effects (message_id uuid NOT NULL, order_id text NOT NULL, attempt int NOT NULL)`,
+    );
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE probe.effects`);
@@ -48,5 +53,11 @@ class ProbeSchema1700000000000 implements MigrationInterface {
 }
 
 export function probeService(name: string): ServiceDefinition {
-  return { name, schema: PROBE_SCHEMA, defaultHttpPort: 0, imports: [ProbeModule], migrations: [ProbeSchema1700000000000] };
+  return {
+    name,
+    schema: PROBE_SCHEMA,
+    defaultHttpPort: 0,
+    imports: [ProbeModule],
+    migrations: [ProbeSchema1700000000000],
+  };
 }
