@@ -15,14 +15,12 @@ export interface DeadLetter {
 
 function describe(queue: string, message: GetMessage): DeadLetter {
   const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
-  const str = (v: unknown): string | null =>
-    v === undefined || v === null
-      ? null
-      : Buffer.isBuffer(v)
-        ? v.toString()
-        : typeof v === 'object'
-          ? JSON.stringify(v)
-          : String(v);
+  const str = (v: unknown): string | null => {
+    if (v === undefined || v === null) return null;
+    if (Buffer.isBuffer(v)) return v.toString();
+    if (typeof v === 'string') return v;
+    return JSON.stringify(v);
+  };
   return {
     messageId: String(message.properties.messageId ?? ''),
     type: str(message.properties.type),
