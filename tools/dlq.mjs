@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const built = path.join(root, 'dist/libs/messaging/src/index.js');
-if (!existsSync(built)) execFileSync(process.execPath, [path.join(root, 'tools/build.mjs')], { stdio: 'inherit' });
+if (!existsSync(built))
+  execFileSync(process.execPath, [path.join(root, 'tools/build.mjs')], { stdio: 'inherit' });
 const require = createRequire(import.meta.url);
 const { DeadLetterQueue } = require(built);
 
@@ -33,7 +34,9 @@ function usage(message) {
 
 async function dlqQueues() {
   // The broker's own listing: every queue named <namespace>.*.dlq.
-  const out = execFileSync('rabbitmqctl', ['list_queues', 'name', 'messages', '-q', '--no-table-headers'], { encoding: 'utf8' });
+  const out = execFileSync('rabbitmqctl', ['list_queues', 'name', 'messages', '-q', '--no-table-headers'], {
+    encoding: 'utf8',
+  });
   return out
     .split('\n')
     .map((l) => l.trim().split(/\s+/))

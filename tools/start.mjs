@@ -16,8 +16,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 const DEV_API_KEY = process.env.HOLDFAST_DEV_API_KEY ?? 'holdfast-dev-key';
 const SCOPES = [
-  'stock:read', 'stock:write', 'availability:read', 'availability:write', 'orders:read', 'orders:write',
-  'orders:pii', 'shipments:read', 'shipments:write', 'accounts:read', 'accounts:write', 'listings:read', 'listings:write',
+  'stock:read',
+  'stock:write',
+  'availability:read',
+  'availability:write',
+  'orders:read',
+  'orders:write',
+  'orders:pii',
+  'shipments:read',
+  'shipments:write',
+  'accounts:read',
+  'accounts:write',
+  'listings:read',
+  'listings:write',
 ];
 
 const services = [
@@ -30,7 +41,9 @@ const services = [
 
 const env = {
   ...process.env,
-  API_KEYS: process.env.API_KEYS ?? `dev:${SCOPES.join(',')}:${createHash('sha256').update(DEV_API_KEY).digest('hex')}`,
+  API_KEYS:
+    process.env.API_KEYS ??
+    `dev:${SCOPES.join(',')}:${createHash('sha256').update(DEV_API_KEY).digest('hex')}`,
   SPAPI_ENDPOINT: process.env.SPAPI_ENDPOINT ?? 'https://127.0.0.1:8443',
   SPAPI_TLS_INSECURE: process.env.SPAPI_TLS_INSECURE ?? 'true',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -68,14 +81,17 @@ for (const s of present) {
   child.stderr.on('data', relay(process.stderr));
   child.on('exit', (code, signal) => {
     children.delete(s.app);
-    if (!stopping) console.error(`${prefix} exited (${signal ?? code}); stopping everything`), stop(1);
+    if (!stopping) (console.error(`${prefix} exited (${signal ?? code}); stopping everything`), stop(1));
   });
   children.set(s.app, child);
 }
 
 async function ready(s) {
   for (let i = 0; i < 120; i++) {
-    const ok = await fetch(`http://127.0.0.1:${s.port}${s.health ?? '/health/ready'}`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${s.port}${s.health ?? '/health/ready'}`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return true;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -103,7 +119,11 @@ if (results.some((ok) => !ok)) {
 }
 console.log('\nHoldfast is running. Ctrl-C stops it.\n');
 for (const s of present) {
-  const docs = s.app === 'sp-api-simulator' ? `http://127.0.0.1:${s.port}/_sim/openapi.json` : `http://127.0.0.1:${s.port}/docs`;
+  const docs =
+    s.app === 'sp-api-simulator'
+      ? `http://127.0.0.1:${s.port}/_sim/openapi.json`
+      : `http://127.0.0.1:${s.port}/docs`;
   console.log(`  ${s.app.padEnd(24)} http://127.0.0.1:${s.port}   API docs: ${docs}`);
 }
-if (!process.env.API_KEYS) console.log(`\n  development API key: ${DEV_API_KEY}   (header: Authorization: Bearer ${DEV_API_KEY})`);
+if (!process.env.API_KEYS)
+  console.log(`\n  development API key: ${DEV_API_KEY}   (header: Authorization: Bearer ${DEV_API_KEY})`);

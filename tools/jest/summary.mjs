@@ -9,7 +9,9 @@ if (!file || !existsSync(file)) {
   process.exit(1);
 }
 const report = JSON.parse(readFileSync(file, 'utf8'));
-const suiteErrors = report.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+const suiteErrors = report.testResults.filter(
+  (s) => s.status === 'failed' && s.assertionResults.length === 0,
+).length;
 const passed = report.numPassedTests;
 const failed = report.numFailedTests + suiteErrors;
 const skipped = report.numPendingTests + report.numTodoTests;

@@ -34,8 +34,13 @@ export class DesiredQuantityRepository {
 
   async find(manager: EntityManager, sku: string): Promise<DesiredQuantity | null> {
     const rows: { sku: string; available: number; on_hand: number; reserved: number; version: number }[] =
-      await manager.query(`SELECT sku, available, on_hand, reserved, version FROM ${S}.desired_quantities WHERE sku = $1`, [sku]);
+      await manager.query(
+        `SELECT sku, available, on_hand, reserved, version FROM ${S}.desired_quantities WHERE sku = $1`,
+        [sku],
+      );
     const r = rows[0];
-    return r ? { sku: r.sku, available: r.available, onHand: r.on_hand, reserved: r.reserved, version: r.version } : null;
+    return r
+      ? { sku: r.sku, available: r.available, onHand: r.on_hand, reserved: r.reserved, version: r.version }
+      : null;
   }
 }

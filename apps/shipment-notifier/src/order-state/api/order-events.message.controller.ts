@@ -10,7 +10,10 @@ export class OrderEventsMessageController {
   constructor(@Inject(OrderStateRepository) private readonly orders: OrderStateRepository) {}
 
   @EventPattern([...ORDER_ROUTING_KEYS], { queue: 'orders' })
-  async onOrderEvent(@Payload() payload: OrderEventPayload, @Ctx() ctx: HoldfastContext<EntityManager>): Promise<void> {
+  async onOrderEvent(
+    @Payload() payload: OrderEventPayload,
+    @Ctx() ctx: HoldfastContext<EntityManager>,
+  ): Promise<void> {
     await this.orders.recordIfNewer(ctx.transaction, payload.order);
   }
 }

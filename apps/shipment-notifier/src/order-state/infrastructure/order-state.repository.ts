@@ -21,7 +21,16 @@ export class OrderStateRepository {
          lines = EXCLUDED.lines, updated_at = now()
        WHERE ${S}.order_states.revision < EXCLUDED.revision
        RETURNING 1`,
-      [order.channel, order.accountId, order.orderId, order.marketplaceId, order.status, order.fulfilledBy, order.revision, JSON.stringify(order.lines)],
+      [
+        order.channel,
+        order.accountId,
+        order.orderId,
+        order.marketplaceId,
+        order.status,
+        order.fulfilledBy,
+        order.revision,
+        JSON.stringify(order.lines),
+      ],
     );
     return rows.length > 0;
   }
