@@ -5,7 +5,10 @@ import { OrderConfirmedEvent } from './events/order-confirmed.event';
 import { OrderPlacedEvent } from './events/order-placed.event';
 import { OrderShippedEvent } from './events/order-shipped.event';
 import { OrderUpdatedEvent } from './events/order-updated.event';
+import { ListingPublishFailedEvent } from './events/listing-publish-failed.event';
+import { ListingPublishedEvent } from './events/listing-published.event';
 import { ShipmentConfirmedEvent } from './events/shipment-confirmed.event';
+import { ShipmentFailedEvent } from './events/shipment-failed.event';
 import { StockOversoldEvent } from './events/stock-oversold.event';
 import type { RoutingKey } from './routing-keys';
 
@@ -22,6 +25,9 @@ export const EVENTS = {
   'availability.changed': AvailabilityChangedEvent,
   'stock.oversold': StockOversoldEvent,
   'shipment.confirmed': ShipmentConfirmedEvent,
+  'shipment.failed': ShipmentFailedEvent,
+  'listing.published': ListingPublishedEvent,
+  'listing.publish-failed': ListingPublishFailedEvent,
 } as const satisfies { [K in RoutingKey]: { type: K; version: number; schema: z.ZodType } };
 
 /** The payload type published under routing key K: `publish('order.placed', payload)` is checked against it. */

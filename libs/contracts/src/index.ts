@@ -12,3 +12,6 @@ export * from './events/order-shipped.event';
 export * from './events/availability-changed.event';
 export * from './events/stock-oversold.event';
 export * from './events/shipment-confirmed.event';
+export * from './events/shipment-failed.event';
+export * from './events/listing-published.event';
+export * from './events/listing-publish-failed.event';

@@ -15,6 +15,9 @@ export const RoutingKeys = {
   availabilityChanged: 'availability.changed',
   stockOversold: 'stock.oversold',
   shipmentConfirmed: 'shipment.confirmed',
+  shipmentFailed: 'shipment.failed',
+  listingPublished: 'listing.published',
+  listingPublishFailed: 'listing.publish-failed',
 } as const;
 
 export type RoutingKey = (typeof RoutingKeys)[keyof typeof RoutingKeys];
