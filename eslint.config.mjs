@@ -76,6 +76,7 @@ export default tseslint.config(
   {
     // Built-in modules are not in the Nx graph, so the boundary rule cannot ban them.
     files: ['libs/contracts/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
