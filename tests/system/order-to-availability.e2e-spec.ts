@@ -90,6 +90,12 @@ describe('order → reservation → availability, three services as processes', 
     );
     expect((await reservations('111-0000001-0000001')).map((r) => r.state)).toEqual(['released', 'released']);
     expect(await stock('SKU-A')).toMatchObject({ on_hand: 10, reserved: 0 });
+
+    // What Prometheus scrapes shows the flow.
+    const metrics = await (await fetch(`${system.service('inventory-reservation').baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/holdfast_messages_consumed_total\{[^}]*outcome="applied"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/holdfast_outbox_backlog\{[^}]*\} 0/);
+    expect(metrics).toMatch(/holdfast_outbox_relayed_total\{[^}]*outcome="published"[^}]*\} [1-9]/);
   });
 
   it('converges when the cancel arrives before the placement and messages are duplicated', async () => {

@@ -12,6 +12,7 @@ import type { AmqpConnection } from './amqp-connection';
 import { UnroutableMessageError } from './failures';
 import { declareExchanges, Topology } from './topology';
 import { currentTraceHeaders } from './trace-context';
+import { publishedMessages } from './messaging.metrics';
 
 /** What the outbox relay needs from a publisher: send one stored envelope, confirmed. */
 export interface EnvelopePublisher {
@@ -78,21 +79,28 @@ export class EventPublisher implements EnvelopePublisher {
     body: Buffer,
     props: { messageId: string; type?: string; correlationId?: string; headers?: Record<string, unknown> },
   ): Promise<void> {
-    await this.channel.publish(exchange, routingKey, body, {
-      persistent: true,
-      mandatory: true,
-      contentType: 'application/json',
-      appId: this.appId,
-      timestamp: Math.floor(Date.now() / 1000),
-      messageId: props.messageId,
-      type: props.type,
-      correlationId: props.correlationId,
-      headers: props.headers ?? {},
-    });
+    try {
+      await this.channel.publish(exchange, routingKey, body, {
+        persistent: true,
+        mandatory: true,
+        contentType: 'application/json',
+        appId: this.appId,
+        timestamp: Math.floor(Date.now() / 1000),
+        messageId: props.messageId,
+        type: props.type,
+        correlationId: props.correlationId,
+        headers: props.headers ?? {},
+      });
+    } catch (error) {
+      publishedMessages.inc({ outcome: 'failed' });
+      throw error;
+    }
     if (this.returned.delete(props.messageId)) {
+      publishedMessages.inc({ outcome: 'unroutable' });
       this.logger.warn(`message ${props.messageId} (${routingKey}) was unroutable`);
       throw new UnroutableMessageError(exchange || '(default)', routingKey);
     }
+    publishedMessages.inc({ outcome: 'confirmed' });
   }
 
   async close(): Promise<void> {

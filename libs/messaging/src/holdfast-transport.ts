@@ -16,6 +16,7 @@ import {
 } from './messaging.options';
 import { declareConsumerQueue, declareExchanges, Headers, Topology } from './topology';
 import { contextFromHeaders } from './trace-context';
+import { consumedMessages, deadLetters, processingSeconds } from './messaging.metrics';
 
 export interface HoldfastTransportOptions extends MessagingOptions {
   /** Runs each handler inside a transaction with inbox dedupe (persistence lib). */
@@ -109,8 +110,12 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
           const message = pending.shift();
           if (!message) break;
           active++;
+          const stopTimer = processingSeconds.startTimer({ queue });
           const task = this.handleDelivery(queue, message)
-            .then((outcome) => this.settle(channel, message, outcome))
+            .then((outcome) => {
+              this.settle(channel, message, outcome);
+              stopTimer();
+            })
             .finally(() => {
               active--;
               this.inFlight.delete(task);
@@ -196,8 +201,13 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     };
     const unitOfWork = this.transportOptions.unitOfWork;
-    if (!unitOfWork) return invoke(undefined);
+    if (!unitOfWork) {
+      await invoke(undefined);
+      consumedMessages.inc({ queue, outcome: 'applied' });
+      return;
+    }
     const outcome = await unitOfWork.runOnce(queue, delivery.envelope.messageId, invoke);
+    consumedMessages.inc({ queue, outcome: outcome === 'duplicate' ? 'duplicate' : 'applied' });
     if (outcome === 'duplicate') {
       this.logger.debug(`message ${delivery.envelope.messageId} already applied on ${queue}; acknowledging`);
     }
@@ -228,8 +238,10 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
           [Headers.failureReason]: reason.slice(0, 1000),
         },
       });
+      consumedMessages.inc({ queue, outcome: 'retried' });
       return 'ack';
     } catch (publishError) {
+      consumedMessages.inc({ queue, outcome: 'requeued' });
       this.logger.error(`could not schedule retry: ${(publishError as Error).message}`);
       return 'requeue';
     }
@@ -260,8 +272,11 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
           },
         },
       );
+      deadLetters.inc({ queue, kind });
+      consumedMessages.inc({ queue, outcome: 'dead_lettered' });
       return 'ack';
     } catch (error) {
+      consumedMessages.inc({ queue, outcome: 'requeued' });
       this.logger.error(`could not dead-letter: ${(error as Error).message}`);
       return 'requeue';
     }

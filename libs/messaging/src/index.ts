@@ -9,3 +9,4 @@ export * from './holdfast-transport';
 export * from './messaging.module';
 export * from './dead-letter-queue';
 export * from './rethrow-handler-errors.filter';
+export * from './messaging.metrics';

@@ -63,10 +63,10 @@ export class LeaseKeeper {
 
   /** Lets another replica take it at once (graceful shutdown). */
   async release(resource: string): Promise<void> {
-    await this.dataSource.query(`UPDATE ${this.table} SET expires_at = now() - interval '1 second' WHERE resource = $1 AND holder = $2`, [
-      resource,
-      this.holder,
-    ]);
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET expires_at = now() - interval '1 second' WHERE resource = $1 AND holder = $2`,
+      [resource, this.holder],
+    );
   }
 
   async holderOf(resource: string): Promise<string | null> {

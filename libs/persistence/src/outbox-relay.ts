@@ -5,6 +5,7 @@ import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import { assertSchemaName } from './data-source-options';
 import type { Outbox } from './outbox';
+import { defineCounter, defineGauge } from '@holdfast/telemetry';
 
 export interface OutboxRelayOptions {
   schema: string;
@@ -31,6 +32,37 @@ interface OutboxRow {
 }
 
 const tracer = trace.getTracer('@holdfast/persistence');
+
+/** The relays of this process (one per service), read when Prometheus scrapes. */
+const relays = new Set<OutboxRelay>();
+
+defineGauge({
+  name: 'holdfast_outbox_backlog',
+  help: 'Outbox rows not yet published.',
+  async collect() {
+    let total = 0;
+    for (const relay of relays) total += (await relay.backlog().catch(() => ({ count: 0 }))).count;
+    this.set(total);
+  },
+});
+defineGauge({
+  name: 'holdfast_outbox_oldest_age_seconds',
+  help: 'Age of the oldest unpublished outbox row.',
+  async collect() {
+    let oldest = 0;
+    for (const relay of relays)
+      oldest = Math.max(
+        oldest,
+        (await relay.backlog().catch(() => ({ oldestAgeSeconds: 0 }))).oldestAgeSeconds,
+      );
+    this.set(oldest);
+  },
+});
+const relayedRows = defineCounter<'outcome'>({
+  name: 'holdfast_outbox_relayed_total',
+  help: 'Outbox rows the relay tried to publish, by outcome (published, failed).',
+  labelNames: ['outcome'],
+});
 
 /**
  * Publishes outbox rows. Each pass claims a batch with `FOR UPDATE SKIP LOCKED` (so
@@ -69,6 +101,7 @@ export class OutboxRelay {
   }
 
   start(): void {
+    relays.add(this);
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
@@ -77,6 +110,7 @@ export class OutboxRelay {
   /** Stops polling after the batch in flight, then drains what is due (graceful shutdown). */
   async stop({ drain = true, drainTimeoutMs = 5_000 } = {}): Promise<void> {
     this.unsubscribe?.();
+    relays.delete(this);
     if (!this.running) return;
     this.running = false;
     this.wake?.();
@@ -136,10 +170,12 @@ export class OutboxRelay {
           [sent],
         );
       }
+      relayedRows.inc({ outcome: 'published' }, sent.length);
       let failed = 0;
       for (const [i, result] of results.entries()) {
         if (result.status === 'fulfilled') continue;
         failed++;
+        relayedRows.inc({ outcome: 'failed' });
         const row = rows[i];
         const delay = Math.min(this.retryBaseMs * 2 ** row.attempts, 60_000);
         const message = (result.reason as Error)?.message ?? String(result.reason);
