@@ -15,5 +15,7 @@ function findConfigs(dir, depth = 0) {
 }
 
 module.exports = {
+  // A global option: project configs cannot set it for a multi-project run.
+  testTimeout: 120_000,
   projects: ['apps', 'libs', 'tools', 'tests'].flatMap((dir) => findConfigs(path.join(__dirname, dir))),
 };
