@@ -22,8 +22,15 @@ export const TEST_API_SCOPES = [
   'listings:write',
 ];
 
+/** A valid key that holds no scope any endpoint asks for: every protected route answers 403. */
+export const TEST_UNSCOPED_API_KEY = 'holdfast-test-unscoped-key-fedcba9876543210';
+
 function testApiKeys(): string {
-  return `test:${TEST_API_SCOPES.join(',')}:${createHash('sha256').update(TEST_API_KEY).digest('hex')}`;
+  const sha = (key: string) => createHash('sha256').update(key).digest('hex');
+  return [
+    `test:${TEST_API_SCOPES.join(',')}:${sha(TEST_API_KEY)}`,
+    `unscoped:nothing:read:${sha(TEST_UNSCOPED_API_KEY)}`,
+  ].join(';');
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
