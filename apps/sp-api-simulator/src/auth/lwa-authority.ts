@@ -19,8 +19,7 @@ interface IssuedToken {
 }
 
 export type Authentication =
-  | { ok: true; sellerId: string }
-  | { ok: false; reason: 'missing' | 'unknown' | 'expired' };
+  { ok: true; sellerId: string } | { ok: false; reason: 'missing' | 'unknown' | 'expired' };
 
 /**
  * Login with Amazon as SP-API clients meet it: a refresh token (one per authorised seller) is
@@ -51,9 +50,14 @@ export class LwaAuthority {
   /** POST /auth/o2/token with a form or JSON body (amazon-sp-api sends JSON, the LWA docs show a form). */
   exchange(fields: Record<string, string>): HttpReply {
     const grantType = fields['grant_type'];
-    if (!grantType) return lwaError(400, 'invalid_request', 'The request is missing a required parameter : grant_type');
+    if (!grantType)
+      return lwaError(400, 'invalid_request', 'The request is missing a required parameter : grant_type');
     if (grantType !== 'refresh_token') {
-      return lwaError(400, 'unsupported_grant_type', `The authorization grant type is not supported : ${grantType}`);
+      return lwaError(
+        400,
+        'unsupported_grant_type',
+        `The authorization grant type is not supported : ${grantType}`,
+      );
     }
     const { client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken } = fields;
     if (!clientId || !clientSecret) {
@@ -65,7 +69,8 @@ export class LwaAuthority {
     ) {
       return lwaError(401, 'invalid_client', 'Client authentication failed');
     }
-    if (!refreshToken) return lwaError(400, 'invalid_request', 'The request is missing a required parameter : refresh_token');
+    if (!refreshToken)
+      return lwaError(400, 'invalid_request', 'The request is missing a required parameter : refresh_token');
     let sellerId = this.sellersByRefreshToken.get(refreshToken);
     if (!sellerId) {
       if (!this.settings.acceptUnknownRefreshTokens) {
@@ -104,8 +109,11 @@ export class LwaAuthority {
     return this.accessTokens.size;
   }
 
+  /**
+   * Forgets registered refresh tokens. Issued access tokens survive a reset: services connected to
+   * the simulator keep working (amazon-sp-api only refreshes a token Amazon calls expired).
+   */
   reset(): void {
-    this.accessTokens.clear();
     this.sellersByRefreshToken.clear();
   }
 }

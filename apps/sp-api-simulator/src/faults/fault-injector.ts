@@ -1,7 +1,14 @@
 import type { OperationName } from '../models/operation-catalog';
 import { SeededRandom } from '../support/seeded-random';
 
-export const FAULT_KINDS = ['http500', 'http503', 'latency', 'connectionReset', 'malformedBody', 'silentDrop'] as const;
+export const FAULT_KINDS = [
+  'http500',
+  'http503',
+  'latency',
+  'connectionReset',
+  'malformedBody',
+  'silentDrop',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRuleInput {

@@ -25,9 +25,11 @@ export const ACCESS_TOKEN_EXPIRED_DETAILS = 'The access token you provided has e
 export const quotaExceeded = (): HttpReply =>
   amazonError(429, 'QuotaExceeded', 'You exceeded your quota for the requested resource.');
 
-export const invalidInput = (message: string, code = 'InvalidInput'): HttpReply => amazonError(400, code, message, '');
+export const invalidInput = (message: string, code = 'InvalidInput'): HttpReply =>
+  amazonError(400, code, message, '');
 
-export const notFound = (message: string, code = 'NotFound'): HttpReply => amazonError(404, code, message, '');
+export const notFound = (message: string, code = 'NotFound'): HttpReply =>
+  amazonError(404, code, message, '');
 
 export const internalFailure = (details = ''): HttpReply =>
   amazonError(500, 'InternalFailure', 'We encountered an internal error. Please try again.', details);

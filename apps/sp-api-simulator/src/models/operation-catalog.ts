@@ -46,7 +46,8 @@ export interface OperationSpec {
   usagePlan: UsagePlan;
 }
 
-const USAGE_PLAN_TABLE = /\|\s*Rate \(requests per second\)\s*\|\s*Burst\s*\|\s*\n\|[\s-]+\|[\s-]+\|\s*\n\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|/;
+const USAGE_PLAN_TABLE =
+  /\|\s*Rate \(requests per second\)\s*\|\s*Burst\s*\|\s*\n\|[\s-]+\|[\s-]+\|\s*\n\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|/;
 
 export function parseUsagePlan(operation: SwaggerOperation): UsagePlan {
   const match = USAGE_PLAN_TABLE.exec(operation.description ?? '');

@@ -10,7 +10,13 @@ import {
   type OperationName,
   type OperationSpec,
 } from './operation-catalog';
-import type { HttpMethod, SandboxStaticCase, SwaggerDocument, SwaggerOperation, SwaggerParameter } from './swagger-document';
+import type {
+  HttpMethod,
+  SandboxStaticCase,
+  SwaggerDocument,
+  SwaggerOperation,
+  SwaggerParameter,
+} from './swagger-document';
 
 export interface RawRequestInput {
   path: Record<string, string>;
@@ -94,7 +100,10 @@ export class SpApiModels {
   }
 
   /** Validates path, query and body parameters against the operation's model; coerces query strings. */
-  validateRequest(name: OperationName, input: RawRequestInput): { parameters: ParsedParameters; problems: string[] } {
+  validateRequest(
+    name: OperationName,
+    input: RawRequestInput,
+  ): { parameters: ParsedParameters; problems: string[] } {
     const spec = this.operation(name);
     const problems: string[] = [];
     const parameters: ParsedParameters = { path: {}, query: {}, body: undefined };
@@ -131,7 +140,9 @@ export class SpApiModels {
     const response = spec.responses[String(status)];
     if (!response) return [`status ${status} is not documented for ${name}`];
     if (!response.schema) return body === undefined ? [] : [`status ${status} of ${name} has no body`];
-    const validate = this.compiled(`response:${name}:${status}`, () => qualifyRefs(response.schema, spec.model));
+    const validate = this.compiled(`response:${name}:${status}`, () =>
+      qualifyRefs(response.schema, spec.model),
+    );
     return validate(body) ? [] : describe(validate.errors, 'response');
   }
 
@@ -163,7 +174,7 @@ export class SpApiModels {
     const validate = this.compiled('feed:message', () => {
       const schema = this.ajv.getSchema(feedSchemaKey('listingsFeed'))?.schema as JsonObject;
       const messages = (schema['properties'] as JsonObject)['messages'] as JsonObject;
-      return structuredClone(messages['items']) as JsonObject;
+      return structuredClone(messages['items']);
     });
     return validate(message) ? [] : describe(validate.errors, 'message');
   }
@@ -176,7 +187,9 @@ export class SpApiModels {
 
   private checkParameter(spec: OperationSpec, parameter: SwaggerParameter, value: unknown): string[] {
     const validate = this.compiled(`parameter:${spec.name}:${parameter.in}:${parameter.name}`, () =>
-      parameter.in === 'body' ? qualifyRefs(parameter.schema ?? {}, spec.model) : parameterSchema(parameter, spec.model),
+      parameter.in === 'body'
+        ? qualifyRefs(parameter.schema ?? {}, spec.model)
+        : parameterSchema(parameter, spec.model),
     );
     return validate(value) ? [] : describe(validate.errors, parameter.name);
   }
@@ -228,7 +241,10 @@ function qualifyRefs(schema: unknown, model: ModelName): unknown {
   if (!isJsonObject(schema)) return schema;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
-    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#') ? modelSchemaId(model) + value : qualifyRefs(value, model);
+    out[key] =
+      key === '$ref' && typeof value === 'string' && value.startsWith('#')
+        ? modelSchemaId(model) + value
+        : qualifyRefs(value, model);
   }
   return out;
 }
@@ -260,7 +276,9 @@ function coerceScalar(type: string, value: string): unknown {
 function describe(errors: ErrorObject[] | null | undefined, subject: string): string[] {
   return (errors ?? []).map((error) => {
     const where = error.instancePath ? `${subject}${error.instancePath}` : subject;
-    const allowed = Array.isArray(error.params['allowedValues']) ? ` (${error.params['allowedValues'].join(', ')})` : '';
+    const allowed = Array.isArray(error.params['allowedValues'])
+      ? ` (${error.params['allowedValues'].join(', ')})`
+      : '';
     return `${where} ${error.message ?? 'is invalid'}${allowed}`;
   });
 }

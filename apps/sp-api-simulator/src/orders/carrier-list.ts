@@ -49,10 +49,14 @@ export class CarrierList {
       if (this.settings.otherRejectedIn.includes(marketplaceId)) {
         return `carrierCode "Other" is not accepted in marketplace ${marketplaceId}`;
       }
-      return carrierName && carrierName.trim() !== '' ? undefined : 'carrierName is required when carrierCode is "Other"';
+      return carrierName && carrierName.trim() !== ''
+        ? undefined
+        : 'carrierName is required when carrierCode is "Other"';
     }
     const codes = this.settings.byMarketplace[marketplaceId] ?? this.settings.codes;
-    return codes.includes(carrierCode) ? undefined : `carrierCode "${carrierCode}" is not a valid carrier code`;
+    return codes.includes(carrierCode)
+      ? undefined
+      : `carrierCode "${carrierCode}" is not a valid carrier code`;
   }
 
   update(settings: Partial<CarrierListSettings>): void {

@@ -115,7 +115,8 @@ export class OrderFactory {
       quantityShipped: input.status === 'SHIPPED' ? item.quantity : 0,
       unitPrice: item.unitPrice ?? `${this.random.int(5, 199)}.${this.random.digits(1)}9`,
     }));
-    if (input.status === 'PARTIALLY_SHIPPED') lines[0].quantityShipped = Math.min(1, lines[0].quantityOrdered);
+    if (input.status === 'PARTIALLY_SHIPPED')
+      lines[0].quantityShipped = Math.min(1, lines[0].quantityOrdered);
     const order: SimOrder = {
       orderId,
       sellerId: input.sellerId,

@@ -133,14 +133,23 @@ export function unitsShipped(order: SimOrder): number {
  * Moves an order; every change moves lastUpdatedTime. Forcing SHIPPED (control API, Amazon's own
  * fulfilment) ships every remaining unit; forcing PARTIALLY_SHIPPED ships one unit.
  */
-export function moveOrder(order: SimOrder, to: FulfillmentStatus, at: number, by: OrderStatusChange['by']): void {
+export function moveOrder(
+  order: SimOrder,
+  to: FulfillmentStatus,
+  at: number,
+  by: OrderStatusChange['by'],
+): void {
   if (!allowedTransitions(order).includes(to)) throw new OrderTransitionError(order, to);
   if (to === 'SHIPPED' && by !== 'confirmShipment') {
     for (const line of order.lines) line.quantityShipped = line.quantityOrdered;
   }
   if (to === 'PARTIALLY_SHIPPED' && by !== 'confirmShipment') {
     if (unitsOrdered(order) < 2) {
-      throw new OrderTransitionError(order, to, `order ${order.orderId} has a single unit and cannot be partially shipped`);
+      throw new OrderTransitionError(
+        order,
+        to,
+        `order ${order.orderId} has a single unit and cannot be partially shipped`,
+      );
     }
     order.lines[0].quantityShipped = Math.max(order.lines[0].quantityShipped, 1);
   }

@@ -43,7 +43,9 @@ export class UsagePlanLimiter {
 
   planFor(sellerId: string, operation: OperationName): UsagePlan {
     const plan =
-      this.overrides.get(`${sellerId}\u0000${operation}`) ?? this.overrides.get(`*\u0000${operation}`) ?? this.defaults.get(operation);
+      this.overrides.get(`${sellerId}\u0000${operation}`) ??
+      this.overrides.get(`*\u0000${operation}`) ??
+      this.defaults.get(operation);
     if (!plan) throw new Error(`no usage plan for ${operation}`);
     return plan;
   }
@@ -53,9 +55,22 @@ export class UsagePlanLimiter {
     this.overrides.set(`${sellerId ?? '*'}\u0000${operation}`, plan);
   }
 
-  plans(): { operation: OperationName; sellerId: string | null; rate: number; burst: number; source: string }[] {
-    const out: { operation: OperationName; sellerId: string | null; rate: number; burst: number; source: string }[] = [];
-    for (const [operation, plan] of this.defaults) out.push({ operation, sellerId: null, ...plan, source: 'model' });
+  plans(): {
+    operation: OperationName;
+    sellerId: string | null;
+    rate: number;
+    burst: number;
+    source: string;
+  }[] {
+    const out: {
+      operation: OperationName;
+      sellerId: string | null;
+      rate: number;
+      burst: number;
+      source: string;
+    }[] = [];
+    for (const [operation, plan] of this.defaults)
+      out.push({ operation, sellerId: null, ...plan, source: 'model' });
     for (const [key, plan] of this.overrides) {
       const [sellerId, operation] = key.split('\u0000') as [string, OperationName];
       out.push({ operation, sellerId: sellerId === '*' ? null : sellerId, ...plan, source: 'override' });

@@ -64,7 +64,12 @@ export class CallStatistics {
       operations[operation] = { ...counters };
       for (const key of Object.keys(totals) as (keyof OperationCounters)[]) totals[key] += counters[key];
     }
-    return { startedAt: this.startedAt.toISOString(), totals, operations, recentResponseSchemaViolations: this.lastViolations };
+    return {
+      startedAt: this.startedAt.toISOString(),
+      totals,
+      operations,
+      recentResponseSchemaViolations: this.lastViolations,
+    };
   }
 
   reset(): void {

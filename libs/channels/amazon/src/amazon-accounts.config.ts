@@ -26,9 +26,11 @@ const AmazonAccountSchema = z.strictObject({
 });
 export type AmazonAccountConfig = z.infer<typeof AmazonAccountSchema>;
 
-const AccountsSchema = z.array(AmazonAccountSchema).refine((a) => new Set(a.map((x) => x.accountId)).size === a.length, {
-  message: 'account ids must be unique',
-});
+const AccountsSchema = z
+  .array(AmazonAccountSchema)
+  .refine((a) => new Set(a.map((x) => x.accountId)).size === a.length, {
+    message: 'account ids must be unique',
+  });
 
 export class AmazonAccountsConfigError extends Error {
   override readonly name = 'AmazonAccountsConfigError';
@@ -47,7 +49,9 @@ export function loadAmazonAccounts(env: NodeJS.ProcessEnv = process.env): Amazon
     try {
       text = readFileSync(env['AMAZON_ACCOUNTS_FILE'], 'utf8');
     } catch (error) {
-      throw new AmazonAccountsConfigError(`AMAZON_ACCOUNTS_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new AmazonAccountsConfigError(
+        `AMAZON_ACCOUNTS_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   } else {
     text = env['AMAZON_ACCOUNTS'];
@@ -83,9 +87,12 @@ export function readSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.env)
 }
 
 /** Client options for one account: its credentials plus the process-wide endpoint switch. */
-export function clientOptionsFor(account: AmazonAccountConfig, env: NodeJS.ProcessEnv = process.env): SellingPartnerClientOptions {
+export function clientOptionsFor(
+  account: AmazonAccountConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): SellingPartnerClientOptions {
   return {
-    region: account.region as SpApiRegion,
+    region: account.region,
     refreshToken: readSecret(account.refreshToken, env),
     clientId: readSecret(account.clientId, env),
     clientSecret: readSecret(account.clientSecret, env),

@@ -55,7 +55,15 @@ interface RawResult {
   body: string;
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'ESOCKETTIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ESOCKETTIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
 
 /**
  * Every SP-API call of one account goes through here: it waits for the rate limiter,
@@ -112,7 +120,7 @@ export class SpApiCaller {
       ...(request.query ? { query: request.query } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
       options: { raw_result: true, ...(request.version ? { version: request.version } : {}) },
-    } as never)) as RawResult;
+    })) as RawResult;
     const status = raw.statusCode;
     this.limiter.observe(this.account, operation, status, raw.headers['x-amzn-ratelimit-limit']);
     let body: unknown = null;
@@ -120,7 +128,8 @@ export class SpApiCaller {
       try {
         body = JSON.parse(raw.body);
       } catch {
-        if (status < 300) throw new SpApiError('malformed', operation, status, 'MalformedBody', 'response body is not JSON');
+        if (status < 300)
+          throw new SpApiError('malformed', operation, status, 'MalformedBody', 'response body is not JSON');
         body = null;
       }
     }
@@ -142,7 +151,8 @@ export class SpApiCaller {
     }
     // LWA refused the credentials (invalid_grant, invalid_client, unauthorized_client):
     // retrying cannot help.
-    if (/^(invalid_|unauthorized)/i.test(code)) return new SpApiError('rejected', operation, null, code, message);
+    if (/^(invalid_|unauthorized)/i.test(code))
+      return new SpApiError('rejected', operation, null, code, message);
     // Other errors the package raises itself (token exchange failures, parse errors).
     return new SpApiError('transient', operation, null, code, message);
   }

@@ -55,7 +55,12 @@ export class SpApiRateLimiter {
   }
 
   /** Learns from a response: the per-seller rate Amazon states, or a throttle. */
-  observe(account: string, operation: SpApiOperation, status: number, rateLimitHeader?: string | string[]): void {
+  observe(
+    account: string,
+    operation: SpApiOperation,
+    status: number,
+    rateLimitHeader?: string | string[],
+  ): void {
     const header = Array.isArray(rateLimitHeader) ? rateLimitHeader[0] : rateLimitHeader;
     const rate = header ? Number(header) : NaN;
     if (Number.isFinite(rate) && rate > 0) this.bucket(account, operation).setRate(rate);

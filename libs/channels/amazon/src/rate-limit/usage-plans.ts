@@ -32,14 +32,21 @@ export function isSpApiOperation(value: string): value is SpApiOperation {
 /**
  * Parses `SPAPI_USAGE_PLANS` overrides: `searchOrders=0.0167/20,getOrder=1/30`.
  */
-export function parseUsagePlanOverrides(text: string | undefined): Partial<Record<SpApiOperation, UsagePlan>> {
+export function parseUsagePlanOverrides(
+  text: string | undefined,
+): Partial<Record<SpApiOperation, UsagePlan>> {
   const plans: Partial<Record<SpApiOperation, UsagePlan>> = {};
-  for (const entry of (text ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z]+)=([0-9.]+)\/([0-9]+)$/.exec(entry);
-    if (!match || !isSpApiOperation(match[1])) throw new Error(`invalid usage plan "${entry}" (expected operation=rate/burst)`);
+    if (!match || !isSpApiOperation(match[1]))
+      throw new Error(`invalid usage plan "${entry}" (expected operation=rate/burst)`);
     const rate = Number(match[2]);
     const burst = Number(match[3]);
-    if (!(rate > 0) || !(burst >= 1)) throw new Error(`invalid usage plan "${entry}": rate > 0 and burst >= 1`);
+    if (!(rate > 0) || !(burst >= 1))
+      throw new Error(`invalid usage plan "${entry}": rate > 0 and burst >= 1`);
     plans[match[1]] = { rate, burst };
   }
   return plans;
