@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { SellingPartnerClientOptions, SpApiRegion } from './selling-partner-client.factory';
+import type { SellingPartnerClientOptions } from './selling-partner-client.factory';
 import { spApiEndpointFromEnv } from './sp-api-endpoint.settings';
 
 /**
