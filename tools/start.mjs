@@ -48,6 +48,26 @@ const env = {
   SPAPI_TLS_INSECURE: process.env.SPAPI_TLS_INSECURE ?? 'true',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 };
+// Without configured accounts, one demo seller on the simulator (which accepts any refresh
+// token). Real accounts: AMAZON_ACCOUNTS_FILE, see docs/operations.md.
+if (!process.env.AMAZON_ACCOUNTS && !process.env.AMAZON_ACCOUNTS_FILE) {
+  Object.assign(env, {
+    DEMO_SPAPI_REFRESH_TOKEN: 'Atzr|demo-refresh-token',
+    DEMO_SPAPI_CLIENT_ID: 'amzn1.application-oa2-client.demo',
+    DEMO_SPAPI_CLIENT_SECRET: 'demo-client-secret',
+    AMAZON_ACCOUNTS: JSON.stringify([
+      {
+        accountId: 'demo-seller',
+        sellerId: 'A2SIMSELLER0001',
+        region: 'eu',
+        marketplaceIds: ['APJ6JRA9NG5V4', 'A1PA6795UKMFR9'],
+        refreshToken: { env: 'DEMO_SPAPI_REFRESH_TOKEN' },
+        clientId: { env: 'DEMO_SPAPI_CLIENT_ID' },
+        clientSecret: { env: 'DEMO_SPAPI_CLIENT_SECRET' },
+      },
+    ]),
+  });
+}
 
 const step = (text) => console.log(`\n▸ ${text}`);
 if (!existsSync(path.join(root, 'node_modules'))) {
