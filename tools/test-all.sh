@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
 node tools/ensure-infra.mjs || exit 1
+bash tools/ensure-tooling.sh
 # The lint rule for module boundaries needs the Nx project graph; build it first.
 npx nx show projects >/dev/null 2>&1 || true
 
