@@ -190,12 +190,16 @@ describe('reliable messaging (real RabbitMQ and PostgreSQL)', () => {
   it('keeps an unroutable event in the outbox and sends it once a queue is bound', async () => {
     const dataSource = app.get(DataSource);
     const outbox = app.get(Outbox);
-    // Nobody consumes stock.oversold in this namespace yet: mandatory returns it.
+    // Nobody consumes shipment.confirmed in this namespace yet: mandatory returns it.
     const envelope = await dataSource.transaction((m) =>
-      outbox.add(m, 'stock.oversold', {
-        sku: 'SKU-1',
-        shortfall: 1,
-        orders: [{ channel: 'amazon', accountId: 'a', orderId: 'o' }],
+      outbox.add(m, 'shipment.confirmed', {
+        shipmentId: 's-1',
+        channel: 'amazon',
+        accountId: 'a',
+        orderId: 'o',
+        packages: [{ packageReferenceId: '1', carrierCode: 'BRT', trackingNumber: 'T1' }],
+        lines: [{ lineId: 'L1', channelSku: 'SKU-1', quantity: 1 }],
+        confirmedAt: new Date().toISOString(),
       }),
     );
     const row = await waitFor('a failed publish attempt', async () => {
@@ -212,9 +216,9 @@ describe('reliable messaging (real RabbitMQ and PostgreSQL)', () => {
     const { connect } = await import('amqplib');
     const c = await connect(TEST_AMQP_URL);
     const ch = await c.createChannel();
-    const auditQueue = `${namespace}.audit`;
+    const auditQueue = `${namespace}.late-consumer`;
     await ch.assertQueue(auditQueue, { durable: false, autoDelete: false });
-    await ch.bindQueue(auditQueue, Topology.eventsExchange(namespace), 'stock.oversold');
+    await ch.bindQueue(auditQueue, Topology.eventsExchange(namespace), 'shipment.confirmed');
     await waitFor(
       'the row to be sent',
       async () => {

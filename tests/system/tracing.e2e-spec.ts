@@ -1,3 +1,4 @@
+import { createEnvelope } from '@holdfast/contracts';
 import { waitFor } from '@holdfast/testing';
 import { createServer, type Server } from 'node:http';
 import { amazonOrder, HoldfastSystem } from './support/holdfast-system';
@@ -81,7 +82,6 @@ describe('one order, one trace across the services (OTLP from real processes)', 
     const traced = amazonOrder('333-0000002-0000002', 'pending', [
       { channelSku: 'SKU-T2', quantityOrdered: 1 },
     ]);
-    const { createEnvelope } = await import('@holdfast/contracts');
     await system.publisher.publishEnvelope(createEnvelope('order.placed', traced), {
       traceparent: `00-${traceId}-${pollSpanId}-01`,
     });

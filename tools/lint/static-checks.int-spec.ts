@@ -15,7 +15,7 @@ describe('static checks over the whole repository', () => {
   it('type-checks with strict TypeScript', async () => {
     const result = await run(bin('tsc'), ['-p', 'tsconfig.json', '--pretty', 'false'], { cwd: root, maxBuffer: 32 * 1024 * 1024 }).then(
       () => '',
-      (error: { stdout?: string }) => error.stdout ?? String(error),
+      (error: Error & { stdout?: string }) => error.stdout ?? error.message,
     );
     expect(result).toBe('');
   }, 300_000);
@@ -27,7 +27,7 @@ describe('static checks over the whole repository', () => {
       env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' },
     }).then(
       () => '',
-      (error: { stdout?: string }) => error.stdout ?? String(error),
+      (error: Error & { stdout?: string }) => error.stdout ?? error.message,
     );
     expect(result).toBe('');
   }, 600_000);

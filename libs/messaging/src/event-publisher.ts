@@ -10,7 +10,7 @@ import type { ConfirmChannel, Message } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { AmqpConnection } from './amqp-connection';
 import { UnroutableMessageError } from './failures';
-import { declareExchanges, Topology } from './topology';
+import { declareAuditQueue, declareExchanges, Topology } from './topology';
 import { currentTraceHeaders } from './trace-context';
 import { publishedMessages } from './messaging.metrics';
 
@@ -42,6 +42,7 @@ export class EventPublisher implements EnvelopePublisher {
     this.exchange = Topology.eventsExchange(namespace);
     this.channel = connection.createChannel(`${appId}.publisher`, async (channel: ConfirmChannel) => {
       await declareExchanges(channel, namespace);
+      await declareAuditQueue(channel, namespace);
       channel.on('return', (message: Message) => {
         const id = message.properties.messageId as string | undefined;
         if (id) this.returned.add(id);

@@ -22,9 +22,26 @@ export const Headers = {
   deadLetteredAt: 'x-holdfast-dead-lettered-at',
 } as const;
 
+/**
+ * Events published for audit and metrics that no service consumes (yet). Their publishers
+ * bind them to `<ns>.audit`, a bounded queue (newest kept, 7 days) that operators and
+ * future consumers read, so they are routable: `mandatory` stays meaningful for the events
+ * a service must receive, and these do not sit in an outbox retrying forever.
+ */
+export const AUDIT_ROUTING_KEYS = ['listing.published', 'listing.publish-failed', 'shipment.failed', 'stock.oversold'] as const;
+
 export async function declareExchanges(channel: Channel, namespace: string): Promise<void> {
   await channel.assertExchange(Topology.eventsExchange(namespace), 'topic', { durable: true });
   await channel.assertExchange(Topology.deadLetterExchange(namespace), 'direct', { durable: true });
+}
+
+export async function declareAuditQueue(channel: Channel, namespace: string): Promise<void> {
+  const queue = `${namespace}.audit`;
+  await channel.assertQueue(queue, {
+    durable: true,
+    arguments: { 'x-queue-type': 'quorum', 'x-max-length': 100_000, 'x-overflow': 'drop-head', 'x-message-ttl': 7 * 24 * 3600 * 1000 },
+  });
+  for (const key of AUDIT_ROUTING_KEYS) await channel.bindQueue(queue, Topology.eventsExchange(namespace), key);
 }
 
 /**
