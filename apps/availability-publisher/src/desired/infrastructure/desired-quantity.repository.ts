@@ -21,13 +21,13 @@ export class DesiredQuantityRepository {
    */
   async recordIfNewer(manager: EntityManager, p: AvailabilityChangedPayload): Promise<boolean> {
     const rows: unknown[] = await manager.query(
-      `INSERT INTO ${S}.desired_quantities (sku, available, on_hand, reserved, version)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO ${S}.desired_quantities (sku, available, on_hand, reserved, version, channels)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (sku) DO UPDATE SET available = EXCLUDED.available, on_hand = EXCLUDED.on_hand,
-         reserved = EXCLUDED.reserved, version = EXCLUDED.version, updated_at = now()
+         reserved = EXCLUDED.reserved, version = EXCLUDED.version, channels = EXCLUDED.channels, updated_at = now()
        WHERE ${S}.desired_quantities.version < EXCLUDED.version
        RETURNING 1`,
-      [p.sku, p.available, p.onHand, p.reserved, p.version],
+      [p.sku, p.available, p.onHand, p.reserved, p.version, p.channels ? JSON.stringify(p.channels) : null],
     );
     return rows.length > 0;
   }

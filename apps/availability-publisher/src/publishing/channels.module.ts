@@ -1,0 +1,28 @@
+import { loadAmazonAccounts } from '@holdfast/channels-amazon';
+import { Module } from '@nestjs/common';
+import { loadPublisherSettings, PUBLISHER_SETTINGS, type PublisherSettings } from '../config/publisher.settings';
+import { buildAmazonAccountChannels } from './amazon/amazon-channel-clients';
+import { AmazonChannelPublisher } from './amazon/amazon-channel-publisher';
+import { ChannelPublisherRegistry } from './application/channel-publisher.registry';
+import { CHANNEL_PUBLISHERS, type ChannelPublisher } from './domain/channel-publisher';
+
+/**
+ * The channel adapters this process publishes through. Amazon's accounts come from
+ * AMAZON_ACCOUNTS(_FILE); a web shop adapter is one more entry in CHANNEL_PUBLISHERS.
+ */
+@Module({
+  providers: [
+    { provide: PUBLISHER_SETTINGS, useFactory: () => loadPublisherSettings() },
+    {
+      provide: CHANNEL_PUBLISHERS,
+      useFactory: (settings: PublisherSettings): ChannelPublisher[] => {
+        const { limiter, channels } = buildAmazonAccountChannels(loadAmazonAccounts(), settings);
+        return [new AmazonChannelPublisher(channels, limiter, settings)];
+      },
+      inject: [PUBLISHER_SETTINGS],
+    },
+    ChannelPublisherRegistry,
+  ],
+  exports: [PUBLISHER_SETTINGS, CHANNEL_PUBLISHERS, ChannelPublisherRegistry],
+})
+export class ChannelsModule {}
