@@ -132,6 +132,9 @@ export async function startService(
   if (env.MIGRATE_ON_START === 'true') await migrate(definition, env, 'up');
   const app = await NestFactory.create<NestExpressApplication>(serviceRootModule(definition, env), {
     bufferLogs: true,
+    // Keeps each parsed body's bytes as `request.rawBody`: webhook signatures are computed
+    // over the exact bytes sent, which re-serialised JSON does not reproduce.
+    rawBody: true,
   });
   useTelemetryLogger(app);
   app.enableShutdownHooks();

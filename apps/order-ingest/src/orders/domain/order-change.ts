@@ -31,9 +31,22 @@ const STATUS_PROGRESS: Record<string, number> = {
   UNFULFILLABLE: 4,
 };
 
+/**
+ * Web shops' status words are many and plugin-defined (`paid/unfulfilled`, `on-hold`, …):
+ * their progress is read from Holdfast's own status, where paying moves an order forward.
+ */
+const SHOP_STATUS_PROGRESS: Record<OrderSnapshot['status'], number> = {
+  pending: 1,
+  confirmed: 2,
+  partially_shipped: 3,
+  shipped: 4,
+  canceled: 4,
+};
+
 function progress(order: OrderSnapshot): number {
   const units = order.lines.reduce((sum, l) => sum + l.quantityShipped + l.quantityCanceled, 0);
-  return (STATUS_PROGRESS[order.channelStatus] ?? 0) * 1_000_000 + units;
+  const stage = order.channel === 'amazon' ? (STATUS_PROGRESS[order.channelStatus] ?? 0) : SHOP_STATUS_PROGRESS[order.status];
+  return stage * 1_000_000 + units;
 }
 
 function lineKey(line: OrderLine): string {

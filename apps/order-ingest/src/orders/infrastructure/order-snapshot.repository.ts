@@ -6,7 +6,8 @@ import type { RecordedOrder } from '../domain/order-change';
 
 const S = `"${INGEST_SCHEMA}"`;
 
-export type DetectedBy = 'poll' | 'catch-up' | 'recovery';
+/** `webhook`: a web shop's signed delivery; a web shop's reconciliation run counts as `poll`. */
+export type DetectedBy = 'poll' | 'catch-up' | 'recovery' | 'webhook';
 
 interface SnapshotRow {
   snapshot: OrderSnapshot;
