@@ -1,4 +1,4 @@
-import { TEST_UNSCOPED_API_KEY } from '@holdfast/testing';
+import { TEST_API_KEY, TEST_UNSCOPED_API_KEY } from '@holdfast/testing';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HoldfastSystem, type AppName } from './support/holdfast-system';
@@ -16,6 +16,15 @@ const APPS: AppName[] = [
   'shipment-notifier',
 ];
 const PUBLIC = [/^\/health\//, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs/];
+/**
+ * Endpoints a web shop calls: a shop cannot send an API key, so they are public to the key guard
+ * and authenticated by the HMAC signature of their body instead (verified per shop account;
+ * tests/system/order-ingest-shops.e2e-spec.ts covers good, wrong and missing signatures).
+ * Listed here one by one so that no other endpoint can skip the key checks unnoticed.
+ */
+const PUBLIC_BY_SIGNATURE: Partial<Record<AppName, string[]>> = {
+  'order-ingest': ['POST /v1/webhooks/shopify/{accountId}', 'POST /v1/webhooks/woocommerce/{accountId}'],
+};
 const LISTED = JSON.parse(readFileSync(path.join(__dirname, 'endpoints.json'), 'utf8')) as Record<
   string,
   string[]
@@ -25,6 +34,7 @@ interface Endpoint {
   method: string;
   path: string;
   public: boolean;
+  signed: boolean;
 }
 
 describe('authorization matrix: every endpoint × no key / key without the scope', () => {
@@ -40,7 +50,13 @@ describe('authorization matrix: every endpoint × no key / key without the scope
       const list: Endpoint[] = [];
       for (const [p, ops] of Object.entries(doc.paths)) {
         for (const method of Object.keys(ops)) {
-          list.push({ method: method.toUpperCase(), path: p, public: PUBLIC.some((re) => re.test(p)) });
+          const signed = (PUBLIC_BY_SIGNATURE[app] ?? []).includes(`${method.toUpperCase()} ${p}`);
+          list.push({
+            method: method.toUpperCase(),
+            path: p,
+            public: signed || PUBLIC.some((re) => re.test(p)),
+            signed,
+          });
         }
       }
       endpoints.set(app, list);
@@ -63,6 +79,37 @@ describe('authorization matrix: every endpoint × no key / key without the scope
     );
     const listed = Object.fromEntries(APPS.map((app) => [app, [...(LISTED[app] ?? [])].sort()]));
     expect(served).toEqual(listed);
+  });
+
+  it('authenticates every public-by-signature endpoint by its signature: 401 unsigned, with an API key, or wrongly signed', async () => {
+    const failures: string[] = [];
+    for (const app of APPS) {
+      const served = endpoints.get(app)!.filter((e) => e.signed);
+      expect(served.map((e) => `${e.method} ${e.path}`).sort()).toEqual(
+        [...(PUBLIC_BY_SIGNATURE[app] ?? [])].sort(),
+      );
+      for (const e of served) {
+        const url = `${system.service(app).baseUrl}${e.path.replace(/\{[^}]+\}/g, 'probe-1')}`;
+        const body = JSON.stringify({ id: 1, line_items: [{ id: 1, sku: 'PROBE', quantity: 1 }] });
+        const attempts: Record<string, Record<string, string>> = {
+          unsigned: {},
+          'with an API key': { authorization: `Bearer ${TEST_API_KEY}` },
+          'wrongly signed': {
+            'x-shopify-hmac-sha256': 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+            'x-wc-webhook-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+          },
+        };
+        for (const [name, headers] of Object.entries(attempts)) {
+          const response = await fetch(url, {
+            method: e.method,
+            headers: { 'content-type': 'application/json', ...headers },
+            body,
+          });
+          if (response.status !== 401) failures.push(`${e.method} ${e.path} ${name} → ${response.status}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
   });
 
   for (const app of APPS) {

@@ -180,6 +180,37 @@ describe('order-ingest: Shopify and WooCommerce orders by webhook and reconcilia
     });
     expect(unknown.status).toBe(401);
 
+    // WooCommerce: unsigned or wrongly signed → 401; its unsigned URL check (the ping) → 200, nothing stored.
+    const wooPost = (body: string, extra: Record<string, string>) =>
+      fetch(system.wooWebhookUrl(), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-wc-webhook-topic': 'order.created',
+          'x-wc-webhook-delivery-id': 'forged-woo-1',
+          ...extra,
+        },
+        body,
+      });
+    const wooFake = JSON.stringify({
+      id: 990002,
+      status: 'pending',
+      line_items: [{ id: 1, sku: 'MUG-01', quantity: 5 }],
+    });
+    expect((await wooPost(wooFake, {})).status).toBe(401);
+    expect(
+      (await wooPost(wooFake, { 'x-wc-webhook-signature': signShopifyWebhook(wooFake, 'not-the-secret') }))
+        .status,
+    ).toBe(401);
+    const ping = await fetch(system.wooWebhookUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'webhook_id=7',
+    });
+    expect(ping.status).toBe(200);
+    expect(await ping.json()).toEqual({ status: 'ping' });
+    expect(await system.firstSeenBy(WOO_ACCOUNT, 990002)).toBeNull();
+
     expect(await system.firstSeenBy(SHOP_DOMAIN, 990001)).toBeNull();
     expect(await system.outboxTypes(SHOP_DOMAIN, 990001)).toEqual([]);
     const forgedHeaders = Object.entries(
