@@ -370,5 +370,23 @@ describe('order-ingest: Shopify and WooCommerce orders by webhook and reconcilia
       `SELECT DISTINCT holder FROM order_ingest.leases WHERE resource LIKE 'shop-orders:%' AND expires_at > now()`,
     );
     expect(holders).toHaveLength(1);
+
+    // The dedupe key is in the database, not in a process: the first order's delivery, recorded
+    // by the stopped replica, replayed to the other one, still changes nothing.
+    const first = (
+      await system.sim.ok('GET', `/_sim/webhooks?platform=shopify&topic=orders/create`)
+    ).deliveries.find((d: any) => JSON.parse(d.body).id === shopifyOrder.id);
+    const replayed = await fetch(system.shopifyWebhookUrl(second), {
+      method: 'POST',
+      headers: first.headers,
+      body: first.body,
+    });
+    expect(replayed.status).toBe(200);
+    expect(await replayed.json()).toMatchObject({ status: 'duplicate' });
+    expect(await system.outboxTypes(SHOP_DOMAIN, shopifyOrder.id)).toEqual([
+      'order.placed',
+      'order.confirmed',
+      'order.canceled',
+    ]);
   });
 });
