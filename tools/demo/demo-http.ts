@@ -75,7 +75,8 @@ export async function expectJson<T = unknown>(
   options: { body?: unknown; apiKey?: string; headers?: Record<string, string> } = {},
 ): Promise<T> {
   const response = await callJson<T>(base, method, path, options);
-  if (!expected.includes(response.status)) throw new DemoHttpError(method, `${base}${path}`, response.status, response.body);
+  if (!expected.includes(response.status))
+    throw new DemoHttpError(method, `${base}${path}`, response.status, response.body);
   return response.body;
 }
 
@@ -110,7 +111,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export async function waitUntil<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
-  { timeoutMs = 90_000, intervalMs = 500, signal }: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {},
+  {
+    timeoutMs = 90_000,
+    intervalMs = 500,
+    signal,
+  }: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -97,90 +97,108 @@ export async function readDemoSummary(e: DemoEndpoints, skus: readonly string[] 
     return views;
   });
 
-  const [orders, amazonOrders, polling, shipments, amazonCalls, listingViews, amazonListings] = await Promise.all([
-    part(async () => {
-      const byStatus: Record<string, number> = {};
-      let cursor: string | null = null;
-      let total = 0;
-      do {
-        const page: OrdersPage = await get(e.orderIngest, `/v1/orders?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-        for (const o of page.orders) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
-        total += page.orders.length;
-        cursor = page.nextCursor;
-      } while (cursor);
-      return { byStatus, total };
-    }),
-    part(async () => {
-      const { orders: all } = await get<{ orders: { status: string }[] }>(e.simulator, '/_sim/orders');
-      const byStatus: Record<string, number> = {};
-      for (const o of all) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
-      return byStatus;
-    }),
-    part(async () => {
-      const [health, runs] = await Promise.all([
-        get<{
-          accounts: {
-            accountId: string;
-            lastSuccessfulPollAt: string | null;
-            lagSeconds: number | null;
-            pollsSucceeded: number;
-            pollsFailed: number;
-          }[];
-        }>(e.orderIngest, '/v1/poll-health'),
-        get<{ runs: { status: string; newOrderIds?: string[]; totals?: { new: number } }[] }>(
-          e.orderIngest,
-          `/v1/catch-up-runs?accountId=${encodeURIComponent(e.accountId)}`,
-        ),
-      ]);
-      const account = health.accounts.find((a) => a.accountId === e.accountId) ?? health.accounts[0];
-      const last = runs.runs[0];
-      return {
-        lastPollSecondsAgo: account?.lastSuccessfulPollAt
-          ? Math.max(0, Math.round((Date.now() - Date.parse(account.lastSuccessfulPollAt)) / 1000))
-          : null,
-        lagSeconds: account?.lagSeconds ?? null,
-        pollsSucceeded: account?.pollsSucceeded ?? 0,
-        pollsFailed: account?.pollsFailed ?? 0,
-        catchUpRuns: runs.runs.length,
-        lastCatchUp: last ? { status: last.status, newOrders: last.totals?.new ?? last.newOrderIds?.length ?? 0 } : null,
-      };
-    }),
-    part(async () => {
-      const [summary, manifests, packages] = await Promise.all([
-        get<{ counts: { channel: string; status: string; shipments: number }[] }>(e.notifier, '/v1/shipments/summary'),
-        get<{ manifests: { status: string }[] }>(e.notifier, '/v1/manifests?status=shipped'),
-        get<{ shipments: { dropped?: boolean }[] }>(e.simulator, '/_sim/shipments'),
-      ]);
-      const byStatus: Record<string, number> = {};
-      for (const c of summary.counts) byStatus[c.status] = (byStatus[c.status] ?? 0) + c.shipments;
-      return {
-        byStatus,
-        manifestsShipped: manifests.manifests.filter((m) => m.status === 'shipped').length,
-        packagesAtAmazon: packages.shipments.filter((p) => !p.dropped).length,
-      };
-    }),
-    part(async () => {
-      const stats = await get<{ operations: Record<string, { calls: number; throttled: number }> }>(e.simulator, '/_sim/stats');
-      const calls: Record<string, number> = {};
-      let throttled = 0;
-      for (const [operation, s] of Object.entries(stats.operations)) {
-        if (s.calls > 0) calls[operation] = s.calls;
-        throttled += s.throttled;
-      }
-      return { calls, throttled };
-    }),
-    listingsPart,
-    part(async () => {
-      const { listings } = await get<{ listings: { sku: string; quantity: number | null }[] }>(e.simulator, '/_sim/listings');
-      return new Map(listings.map((l) => [l.sku, l.quantity]));
-    }),
-  ]);
+  const [orders, amazonOrders, polling, shipments, amazonCalls, listingViews, amazonListings] =
+    await Promise.all([
+      part(async () => {
+        const byStatus: Record<string, number> = {};
+        let cursor: string | null = null;
+        let total = 0;
+        do {
+          const page: OrdersPage = await get(
+            e.orderIngest,
+            `/v1/orders?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          );
+          for (const o of page.orders) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+          total += page.orders.length;
+          cursor = page.nextCursor;
+        } while (cursor);
+        return { byStatus, total };
+      }),
+      part(async () => {
+        const { orders: all } = await get<{ orders: { status: string }[] }>(e.simulator, '/_sim/orders');
+        const byStatus: Record<string, number> = {};
+        for (const o of all) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+        return byStatus;
+      }),
+      part(async () => {
+        const [health, runs] = await Promise.all([
+          get<{
+            accounts: {
+              accountId: string;
+              lastSuccessfulPollAt: string | null;
+              lagSeconds: number | null;
+              pollsSucceeded: number;
+              pollsFailed: number;
+            }[];
+          }>(e.orderIngest, '/v1/poll-health'),
+          get<{ runs: { status: string; newOrderIds?: string[]; totals?: { new: number } }[] }>(
+            e.orderIngest,
+            `/v1/catch-up-runs?accountId=${encodeURIComponent(e.accountId)}`,
+          ),
+        ]);
+        const account = health.accounts.find((a) => a.accountId === e.accountId) ?? health.accounts[0];
+        const last = runs.runs[0];
+        return {
+          lastPollSecondsAgo: account?.lastSuccessfulPollAt
+            ? Math.max(0, Math.round((Date.now() - Date.parse(account.lastSuccessfulPollAt)) / 1000))
+            : null,
+          lagSeconds: account?.lagSeconds ?? null,
+          pollsSucceeded: account?.pollsSucceeded ?? 0,
+          pollsFailed: account?.pollsFailed ?? 0,
+          catchUpRuns: runs.runs.length,
+          lastCatchUp: last
+            ? { status: last.status, newOrders: last.totals?.new ?? last.newOrderIds?.length ?? 0 }
+            : null,
+        };
+      }),
+      part(async () => {
+        const [summary, manifests, packages] = await Promise.all([
+          get<{ counts: { channel: string; status: string; shipments: number }[] }>(
+            e.notifier,
+            '/v1/shipments/summary',
+          ),
+          get<{ manifests: { status: string }[] }>(e.notifier, '/v1/manifests?status=shipped'),
+          get<{ shipments: { dropped?: boolean }[] }>(e.simulator, '/_sim/shipments'),
+        ]);
+        const byStatus: Record<string, number> = {};
+        for (const c of summary.counts) byStatus[c.status] = (byStatus[c.status] ?? 0) + c.shipments;
+        return {
+          byStatus,
+          manifestsShipped: manifests.manifests.filter((m) => m.status === 'shipped').length,
+          packagesAtAmazon: packages.shipments.filter((p) => !p.dropped).length,
+        };
+      }),
+      part(async () => {
+        const stats = await get<{ operations: Record<string, { calls: number; throttled: number }> }>(
+          e.simulator,
+          '/_sim/stats',
+        );
+        const calls: Record<string, number> = {};
+        let throttled = 0;
+        for (const [operation, s] of Object.entries(stats.operations)) {
+          if (s.calls > 0) calls[operation] = s.calls;
+          throttled += s.throttled;
+        }
+        return { calls, throttled };
+      }),
+      listingsPart,
+      part(async () => {
+        const { listings } = await get<{ listings: { sku: string; quantity: number | null }[] }>(
+          e.simulator,
+          '/_sim/listings',
+        );
+        return new Map(listings.map((l) => [l.sku, l.quantity]));
+      }),
+    ]);
 
   const channels: Part<ChannelListings[]> = !listingViews.ok
     ? listingViews
     : {
         ok: true,
-        value: groupByChannel(listingViews.value, amazonListings.ok ? amazonListings.value : new Map<string, number | null>()),
+        value: groupByChannel(
+          listingViews.value,
+          amazonListings.ok ? amazonListings.value : new Map<string, number | null>(),
+        ),
       };
 
   const allSkus = new Set<string>(skus);
@@ -194,11 +212,19 @@ export async function readDemoSummary(e: DemoEndpoints, skus: readonly string[] 
     const [figures, oversold] = await Promise.all([
       Promise.all(
         [...allSkus].sort().map(async (sku) => {
-          const res = await expectJson<StockFigures>(e.inventory, 'GET', `/v1/availability/${encodeURIComponent(sku)}`, [200, 404], {
-            apiKey: key,
-          });
+          const res = await expectJson<StockFigures>(
+            e.inventory,
+            'GET',
+            `/v1/availability/${encodeURIComponent(sku)}`,
+            [200, 404],
+            {
+              apiKey: key,
+            },
+          );
           // 404: the ERP has not counted the SKU yet.
-          return 'onHand' in res ? { sku, onHand: res.onHand, reserved: res.reserved, available: res.available } : undefined;
+          return 'onHand' in res
+            ? { sku, onHand: res.onHand, reserved: res.reserved, available: res.available }
+            : undefined;
         }),
       ),
       get<{ skus: unknown[] }>(e.inventory, '/v1/oversold'),
@@ -230,7 +256,9 @@ function groupByChannel(views: ListingView[], amazon: Map<string, number | null>
     groups.set(id, group);
   }
   for (const g of groups.values()) g.listings.sort((a, b) => a.channelSku.localeCompare(b.channelSku));
-  return [...groups.values()].sort((a, b) => `${a.channel}/${a.accountId}`.localeCompare(`${b.channel}/${b.accountId}`));
+  return [...groups.values()].sort((a, b) =>
+    `${a.channel}/${a.accountId}`.localeCompare(`${b.channel}/${b.accountId}`),
+  );
 }
 
 const ORDER_STATUSES = ['pending', 'confirmed', 'partially_shipped', 'shipped', 'canceled'];
@@ -247,13 +275,19 @@ function counts(order: string[], byStatus: Record<string, number>): string {
   return [...known, ...other].join('  ');
 }
 
-const num = (n: number | null | undefined, width: number) => (n === null || n === undefined ? '-' : String(n)).padStart(width);
-const show = <T>(p: Part<T>, render: (value: T) => string[]): string[] => (p.ok ? render(p.value) : [`  unavailable: ${p.error}`]);
+const num = (n: number | null | undefined, width: number) =>
+  (n === null || n === undefined ? '-' : String(n)).padStart(width);
+const show = <T>(p: Part<T>, render: (value: T) => string[]): string[] =>
+  p.ok ? render(p.value) : [`  unavailable: ${p.error}`];
 
 /** The summary as lines of text, the same on a terminal and in a log. */
 export function renderDemoSummary(
   summary: DemoSummary,
-  { steps = [], heading = 'Holdfast demo', footer = [] }: { steps?: DemoStepEvent[]; heading?: string; footer?: string[] } = {},
+  {
+    steps = [],
+    heading = 'Holdfast demo',
+    footer = [],
+  }: { steps?: DemoStepEvent[]; heading?: string; footer?: string[] } = {},
 ): string[] {
   const lines: string[] = [];
   lines.push(`${heading} · ${summary.at.toISOString().slice(11, 19)} UTC`);
@@ -268,7 +302,11 @@ export function renderDemoSummary(
   }
 
   lines.push('Orders by status');
-  lines.push(...show(summary.orders, (o) => [`  order-ingest      ${counts(ORDER_STATUSES, o.byStatus)}   (total ${o.total})`]));
+  lines.push(
+    ...show(summary.orders, (o) => [
+      `  order-ingest      ${counts(ORDER_STATUSES, o.byStatus)}   (total ${o.total})`,
+    ]),
+  );
   lines.push(...show(summary.amazonOrders, (o) => [`  at Amazon         ${counts(AMAZON_STATUSES, o)}`]));
   lines.push(
     ...show(summary.polling, (p) => [
@@ -284,7 +322,9 @@ export function renderDemoSummary(
   lines.push(
     ...show(summary.stock, (s) => [
       `  ${'SKU'.padEnd(14)}${'on hand'.padStart(9)}${'reserved'.padStart(10)}${'available'.padStart(11)}`,
-      ...s.skus.map((f) => `  ${f.sku.padEnd(14)}${num(f.onHand, 9)}${num(f.reserved, 10)}${num(f.available, 11)}`),
+      ...s.skus.map(
+        (f) => `  ${f.sku.padEnd(14)}${num(f.onHand, 9)}${num(f.reserved, 10)}${num(f.available, 11)}`,
+      ),
       `  units reserved ${s.unitsReserved}, oversold SKUs ${s.oversoldSkus}`,
     ]),
   );
@@ -299,7 +339,8 @@ export function renderDemoSummary(
             `  ${c.channel} / ${c.accountId}`,
             `    ${'channel SKU'.padEnd(14)}${'desired'.padStart(8)}${'published'.padStart(11)}${'shows'.padStart(7)}  state`,
             ...c.listings.map(
-              (l) => `    ${l.channelSku.padEnd(14)}${num(l.desired, 8)}${num(l.published, 11)}${num(l.channelShows, 7)}  ${l.state}`,
+              (l) =>
+                `    ${l.channelSku.padEnd(14)}${num(l.desired, 8)}${num(l.published, 11)}${num(l.channelShows, 7)}  ${l.state}`,
             ),
           ]),
     ),

@@ -23,7 +23,10 @@ export interface LiveDemoOptions {
  * redrawn in place; otherwise (output piped to a file) each step is printed as it happens
  * and the whole summary once per finished step, so a log of the demo stays readable.
  */
-export async function runLiveDemo(endpoints: DemoEndpoints, options: LiveDemoOptions): Promise<DemoOutcome | undefined> {
+export async function runLiveDemo(
+  endpoints: DemoEndpoints,
+  options: LiveDemoOptions,
+): Promise<DemoOutcome | undefined> {
   const { out, refreshMs = 1500, paceMs = 2500, signal } = options;
   const interactive = out.isTTY === true;
   const steps: DemoStepEvent[] = [];
@@ -41,7 +44,9 @@ export async function runLiveDemo(endpoints: DemoEndpoints, options: LiveDemoOpt
       if (i >= 0) steps[i] = event;
       else steps.push(event);
       if (!interactive && event.state !== 'running') {
-        out.write(`${event.state === 'done' ? '✓' : '✗'} ${event.index}. ${event.title}${event.detail ? ` — ${event.detail}` : ''}\n`);
+        out.write(
+          `${event.state === 'done' ? '✓' : '✗'} ${event.index}. ${event.title}${event.detail ? ` — ${event.detail}` : ''}\n`,
+        );
       }
     },
   }).then(
@@ -71,7 +76,9 @@ export async function runLiveDemo(endpoints: DemoEndpoints, options: LiveDemoOpt
       if (interactive) {
         const width = Math.max(40, (out.columns ?? 120) - 1);
         const height = out.rows ?? lines.length;
-        const visible = lines.slice(0, Math.max(1, height - 1)).map((l) => (l.length > width ? l.slice(0, width) : l));
+        const visible = lines
+          .slice(0, Math.max(1, height - 1))
+          .map((l) => (l.length > width ? l.slice(0, width) : l));
         // Home, then each line cleared to its end, then everything below: no flicker.
         out.write(`\x1b[H${visible.map((l) => `${l}\x1b[K`).join('\n')}\n\x1b[J`);
       } else {
