@@ -7,6 +7,7 @@ import {
   waitFor,
 } from '@holdfast/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import {
@@ -303,6 +304,34 @@ describe('npm start: the demo scenario across every service and the simulator', 
         ],
       ],
     ]);
+  });
+
+  it("every metric the Grafana dashboard queries is served at a service's /metrics, and nothing is left out of sync", async () => {
+    const dashboard = readFileSync(
+      path.join(REPO_ROOT, 'k8s/components/grafana-dashboard/holdfast-overview.dashboard.json'),
+      'utf8',
+    );
+    const queried = new Set(
+      [...dashboard.matchAll(/\b(holdfast_[a-z0-9_]+)/g)].map((m) =>
+        m[1].replace(/_(bucket|sum|count)$/, ''),
+      ),
+    );
+    const services = [endpoints.orderIngest, endpoints.inventory, endpoints.publisher, endpoints.notifier];
+    const exposition = (
+      await Promise.all(services.map(async (base) => (await fetch(`${base}/metrics`)).text()))
+    ).join('\n');
+    const served = new Set([...exposition.matchAll(/^# TYPE (holdfast_[a-z0-9_]+) /gm)].map((m) => m[1]));
+    expect([...queried].filter((name) => !served.has(name)).sort()).toEqual([]);
+    // The published-vs-desired gap is closed, and consumers measured their lag.
+    expect(exposition).toMatch(
+      /^holdfast_availability_out_of_sync_skus\{channel="amazon",service="availability-publisher"\} 0$/m,
+    );
+    expect(exposition).toMatch(
+      /^holdfast_availability_gap_units\{channel="amazon",service="availability-publisher"\} 0$/m,
+    );
+    expect(exposition).toMatch(
+      /^holdfast_consumer_lag_seconds_count\{service="inventory-reservation",queue="[^"]+\.inventory-reservation\.orders"\} [1-9]/m,
+    );
   });
 
   it('Ctrl-C stops the scenario and every process, and start exits 0', async () => {
