@@ -62,8 +62,10 @@ export default tseslint.config(
             },
             {
               sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel', 'type:testing', 'type:demo'],
             },
+            // The start command's demo talks to the running system over HTTP only.
+            { sourceTag: 'type:demo', onlyDependOnLibsWithTags: [] },
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel', 'type:testing'],

@@ -14,7 +14,10 @@ const apps = process.argv[2]
   ? [process.argv[2].replace(/\/$/, '')]
   : readdirSync(path.join(root, 'apps')).map((a) => `apps/${a}`);
 
-const sources = [...apps.map((a) => `${a}/src`), 'libs'].filter((p) => existsSync(path.join(root, p)));
+// tools/demo is the start command's scenario and live summary.
+const sources = [...apps.map((a) => `${a}/src`), 'libs', 'tools/demo'].filter((p) =>
+  existsSync(path.join(root, p)),
+);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 
 run(bin('swc'), [...sources, '-d', 'dist', '--config-file', '.swcrc', '--copy-files', '--quiet']);

@@ -4,8 +4,8 @@ import { readText } from './support/repository';
 /*
  * The Grafana dashboard reads metrics by name: a name that no service emits is an empty panel
  * nobody notices. Every holdfast_* name it uses must be in docs/operations.md's table (where the
- * engineers who emit them look), and for the metrics the code already defines (read from its
- * define* calls), the labels it groups and filters by must be labels they carry.
+ * engineers who emit them look), every one must be defined in the code (read from its define*
+ * calls), and the labels it groups and filters by must be labels the metric carries.
  */
 
 interface Target {
@@ -95,6 +95,13 @@ describe('the Grafana dashboard', () => {
       expect({ name, used: used.has(name) }).toEqual({ name, used: true });
     }
     expect(queries.some((q) => q.includes('rabbitmq_detailed_queue_messages_ready'))).toBe(true);
+  });
+
+  it('queries only metrics a service exports: every holdfast_* name is defined in the code', () => {
+    const defined = new Set(metricDefinitions().map((d) => d.name));
+    const names = [...new Set(queries.flatMap(metricNames).map(baseName))].sort();
+    expect(names.length).toBeGreaterThan(10);
+    expect(names.filter((name) => !defined.has(name))).toEqual([]);
   });
 
   it('uses only metric names listed in docs/operations.md', () => {

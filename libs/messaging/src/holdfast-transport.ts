@@ -16,7 +16,7 @@ import {
 } from './messaging.options';
 import { declareConsumerQueue, declareExchanges, Headers, Topology } from './topology';
 import { contextFromHeaders } from './trace-context';
-import { consumedMessages, deadLetters, processingSeconds } from './messaging.metrics';
+import { consumedMessages, consumerLagSeconds, deadLetters, processingSeconds } from './messaging.metrics';
 
 export interface HoldfastTransportOptions extends MessagingOptions {
   /** Runs each handler inside a transaction with inbox dedupe (persistence lib). */
@@ -161,6 +161,12 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
     const handler = this.getHandlerByPattern(envelope.type);
     if (!handler) {
       return this.deadLetter(queue, message, 'unhandled', `no handler for ${envelope.type} on ${queue}`);
+    }
+    // Lag of first deliveries only: a retry's age is its backoff, not the consumer falling behind.
+    if (attempt === 1 && !message.fields.redelivered) {
+      const occurred = Date.parse(envelope.occurredAt);
+      if (Number.isFinite(occurred))
+        consumerLagSeconds.observe({ queue }, Math.max(0, (Date.now() - occurred) / 1000));
     }
     const delivery: DeliveryInfo = { envelope, queue, attempt, redelivered: message.fields.redelivered };
     const parent = contextFromHeaders(headers);

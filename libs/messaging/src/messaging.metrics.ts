@@ -20,6 +20,13 @@ export const processingSeconds = defineHistogram<'queue'>({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 
+export const consumerLagSeconds = defineHistogram<'queue'>({
+  name: 'holdfast_consumer_lag_seconds',
+  help: 'Time from the event (its occurredAt) to its first delivery to a consumer, by queue: outbox relay plus queue wait.',
+  labelNames: ['queue'],
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+});
+
 export const publishedMessages = defineCounter<'outcome'>({
   name: 'holdfast_messages_published_total',
   help: 'Publishes to the broker, by outcome (confirmed, unroutable, failed).',

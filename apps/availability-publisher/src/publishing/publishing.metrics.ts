@@ -1,4 +1,7 @@
-import { defineCounter, defineHistogram } from '@holdfast/telemetry';
+import { defineCounter, defineGauge, defineHistogram } from '@holdfast/telemetry';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PUBLISHER_SCHEMA } from '../config/publisher.config';
 
 /** Listings settled by the channel, by how they went. */
 export const listingPublications = defineCounter<'channel' | 'method' | 'outcome'>({
@@ -28,3 +31,60 @@ export const publishAttempts = defineCounter<'channel' | 'method'>({
   help: 'Publish attempts (a PATCH batch, a feed) started.',
   labelNames: ['channel', 'method'],
 });
+
+let dataSourceForGauges: DataSource | undefined;
+
+interface GapRow {
+  channel: string;
+  skus: number;
+  units: number;
+}
+
+/**
+ * Published-vs-desired, read from the listings at scrape time: merchant-fulfilled listings whose
+ * channel has not acknowledged the quantity we want it to show. A gap that stays is a channel
+ * that is not being updated (failing, held, or throttled far behind).
+ */
+async function publicationGaps(): Promise<GapRow[]> {
+  if (!dataSourceForGauges?.isInitialized) return [];
+  return dataSourceForGauges
+    .query<GapRow[]>(
+      `SELECT channel,
+              count(*) FILTER (WHERE acked_quantity IS DISTINCT FROM desired_quantity)::int AS skus,
+              coalesce(sum(abs(desired_quantity - coalesce(acked_quantity, 0))), 0)::int AS units
+         FROM "${PUBLISHER_SCHEMA}".listings
+        WHERE fulfilled_by = 'MERCHANT' AND desired_quantity IS NOT NULL
+        GROUP BY channel`,
+    )
+    .catch((): GapRow[] => []);
+}
+
+defineGauge<'channel'>({
+  name: 'holdfast_availability_out_of_sync_skus',
+  help: 'Merchant-fulfilled listings whose acknowledged channel quantity differs from the desired one, by channel.',
+  labelNames: ['channel'],
+  async collect() {
+    const rows = await publicationGaps();
+    this.reset();
+    for (const r of rows) this.set({ channel: r.channel }, r.skus);
+  },
+});
+
+defineGauge<'channel'>({
+  name: 'holdfast_availability_gap_units',
+  help: 'Sum over listings of |desired − acknowledged| units, by channel.',
+  labelNames: ['channel'],
+  async collect() {
+    const rows = await publicationGaps();
+    this.reset();
+    for (const r of rows) this.set({ channel: r.channel }, r.units);
+  },
+});
+
+/** Gives the scrape-time gauges their database. */
+@Injectable()
+export class PublishingGauges {
+  constructor(@Inject(DataSource) dataSource: DataSource) {
+    dataSourceForGauges = dataSource;
+  }
+}
