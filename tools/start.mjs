@@ -7,67 +7,14 @@
 // API_KEYS, or a development key is configured and printed. SPAPI_ENDPOINT (default the
 // simulator) points the Amazon adapters elsewhere.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEV_API_KEY, SERVICES as services, startEnvironment } from './start-plan.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
-const DEV_API_KEY = process.env.HOLDFAST_DEV_API_KEY ?? 'holdfast-dev-key';
-const SCOPES = [
-  'stock:read',
-  'stock:write',
-  'availability:read',
-  'availability:write',
-  'orders:read',
-  'orders:write',
-  'orders:pii',
-  'shipments:read',
-  'shipments:write',
-  'accounts:read',
-  'accounts:write',
-  'listings:read',
-  'listings:write',
-];
-
-const services = [
-  { app: 'sp-api-simulator', port: 8444, health: '/_sim/stats', migrate: false, env: {} },
-  { app: 'order-ingest', port: 3001 },
-  { app: 'inventory-reservation', port: 3002 },
-  { app: 'availability-publisher', port: 3003 },
-  { app: 'shipment-notifier', port: 3004 },
-];
-
-const env = {
-  ...process.env,
-  API_KEYS:
-    process.env.API_KEYS ??
-    `dev:${SCOPES.join(',')}:${createHash('sha256').update(DEV_API_KEY).digest('hex')}`,
-  SPAPI_ENDPOINT: process.env.SPAPI_ENDPOINT ?? 'https://127.0.0.1:8443',
-  SPAPI_TLS_INSECURE: process.env.SPAPI_TLS_INSECURE ?? 'true',
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-};
-// Without configured accounts, one demo seller on the simulator (which accepts any refresh
-// token). Real accounts: AMAZON_ACCOUNTS_FILE, see docs/operations.md.
-if (!process.env.AMAZON_ACCOUNTS && !process.env.AMAZON_ACCOUNTS_FILE) {
-  Object.assign(env, {
-    DEMO_SPAPI_REFRESH_TOKEN: 'Atzr|demo-refresh-token',
-    DEMO_SPAPI_CLIENT_ID: 'amzn1.application-oa2-client.demo',
-    DEMO_SPAPI_CLIENT_SECRET: 'demo-client-secret',
-    AMAZON_ACCOUNTS: JSON.stringify([
-      {
-        accountId: 'demo-seller',
-        sellerId: 'A2SIMSELLER0001',
-        region: 'eu',
-        marketplaceIds: ['APJ6JRA9NG5V4', 'A1PA6795UKMFR9'],
-        refreshToken: { env: 'DEMO_SPAPI_REFRESH_TOKEN' },
-        clientId: { env: 'DEMO_SPAPI_CLIENT_ID' },
-        clientSecret: { env: 'DEMO_SPAPI_CLIENT_SECRET' },
-      },
-    ]),
-  });
-}
+const env = startEnvironment(process.env);
 
 const step = (text) => console.log(`\n▸ ${text}`);
 if (!existsSync(path.join(root, 'node_modules'))) {
