@@ -67,6 +67,10 @@ describe('LWA and access tokens', () => {
       form: { grant_type: 'password', client_id: 'a', client_secret: 'b' },
     });
     expect(badGrant.json.error).toBe('unsupported_grant_type');
+    // Token exchanges are counted like operations, refusals included.
+    const lwa = (await harness.control('GET', '/_sim/stats')).json.operations.requestAccessToken;
+    expect(lwa).toMatchObject({ unauthorized: 1, invalid: 1 });
+    expect(lwa.succeeded).toBe(lwa.calls - 2);
   });
 
   it('answers 403 Unauthorized without a valid token', async () => {
