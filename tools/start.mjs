@@ -15,112 +15,17 @@
 // SPAPI_SIM_PORT / SPAPI_SIM_CONTROL_PORT move the listeners; HOLDFAST_SKIP_BUILD=true uses
 // the existing dist/.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO, DEV_API_KEY, startPlan } from './start-plan.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const node = process.execPath;
-const args = new Set(process.argv.slice(2));
-const DEV_API_KEY = process.env.HOLDFAST_DEV_API_KEY ?? 'holdfast-dev-key';
-const SCOPES = [
-  'stock:read',
-  'stock:write',
-  'availability:read',
-  'availability:write',
-  'orders:read',
-  'orders:write',
-  'orders:pii',
-  'shipments:read',
-  'shipments:write',
-  'accounts:read',
-  'accounts:write',
-  'listings:read',
-  'listings:write',
-];
-/** Amazon time runs this many times faster in the simulator (and in the services that pace themselves by it). */
-const SIM_TIME_SCALE = process.env.SIM_TIME_SCALE ?? '60';
-const DEMO_DATABASE = 'holdfast_demo';
-const DEMO_NAMESPACE = 'holdfast-demo';
-const DEMO_ACCOUNT = 'demo-seller';
-const DEMO_MARKETPLACE = 'APJ6JRA9NG5V4';
-
-const usesSimulator = !process.env.SPAPI_ENDPOINT;
-const demo = usesSimulator && !args.has('--no-demo');
-const simPort = Number(process.env.SPAPI_SIM_PORT ?? 8443);
-const simControlPort = Number(process.env.SPAPI_SIM_CONTROL_PORT ?? 8444);
-const httpPorts = (process.env.HOLDFAST_PORTS ?? '3001,3002,3003,3004').split(',').map(Number);
-
-const services = [
-  ...(usesSimulator
-    ? [
-        {
-          app: 'sp-api-simulator',
-          port: simControlPort,
-          health: '/_sim/health',
-          migrate: false,
-          env: {
-            SPAPI_SIM_PORT: String(simPort),
-            SPAPI_SIM_CONTROL_PORT: String(simControlPort),
-            SIM_TIME_SCALE,
-            // A different story on every start unless a seed is given.
-            SIM_SEED: process.env.SIM_SEED ?? String(Date.now() % 1_000_000),
-          },
-        },
-      ]
-    : []),
-  { app: 'order-ingest', port: httpPorts[0] },
-  { app: 'inventory-reservation', port: httpPorts[1] },
-  { app: 'availability-publisher', port: httpPorts[2] },
-  { app: 'shipment-notifier', port: httpPorts[3] },
-];
-
-const env = {
-  ...process.env,
-  API_KEYS:
-    process.env.API_KEYS ??
-    `dev:${SCOPES.join(',')}:${createHash('sha256').update(DEV_API_KEY).digest('hex')}`,
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-};
-if (usesSimulator) {
-  Object.assign(env, {
-    SPAPI_ENDPOINT: `https://127.0.0.1:${simPort}`,
-    SPAPI_TLS_INSECURE: process.env.SPAPI_TLS_INSECURE ?? 'true',
-    // The services' own Amazon clocks (data lag, usage plans, feed durations) follow the simulator's.
-    SPAPI_TIME_SCALE: SIM_TIME_SCALE,
-    // Shipments are re-read soon after confirmation, so the demo shows verification too.
-    SHIPMENT_VERIFY_AFTER_MS: process.env.SHIPMENT_VERIFY_AFTER_MS ?? '5000',
-  });
-}
-// The demo's data lives apart from anything else on the machine, and is reset on every start.
-const freshDemo = demo && !process.env.DATABASE_URL && !process.env.AMQP_NAMESPACE;
-if (freshDemo) {
-  env.DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DEMO_DATABASE}`;
-  env.AMQP_NAMESPACE = DEMO_NAMESPACE;
-}
-// Without configured accounts, one demo seller on the simulator (which accepts any refresh
-// token). Real accounts: AMAZON_ACCOUNTS_FILE, see docs/operations.md.
-if (!process.env.AMAZON_ACCOUNTS && !process.env.AMAZON_ACCOUNTS_FILE) {
-  Object.assign(env, {
-    DEMO_SPAPI_REFRESH_TOKEN: 'Atzr|demo-refresh-token',
-    DEMO_SPAPI_CLIENT_ID: 'amzn1.application-oa2-client.demo',
-    DEMO_SPAPI_CLIENT_SECRET: 'demo-client-secret',
-    AMAZON_ACCOUNTS: JSON.stringify([
-      {
-        accountId: DEMO_ACCOUNT,
-        sellerId: 'A2SIMSELLER0001',
-        region: 'eu',
-        marketplaceIds: [DEMO_MARKETPLACE, 'A1PA6795UKMFR9'],
-        refreshToken: { env: 'DEMO_SPAPI_REFRESH_TOKEN' },
-        clientId: { env: 'DEMO_SPAPI_CLIENT_ID' },
-        clientSecret: { env: 'DEMO_SPAPI_CLIENT_SECRET' },
-      },
-    ]),
-  });
-}
+const { services, env, demo, freshDemo } = startPlan(process.env, process.argv.slice(2));
+const { database: DEMO_DATABASE, namespace: DEMO_NAMESPACE, account: DEMO_ACCOUNT, marketplace: DEMO_MARKETPLACE } = DEMO;
 
 const step = (text) => console.log(`\n▸ ${text}`);
 if (!existsSync(path.join(root, 'node_modules'))) {

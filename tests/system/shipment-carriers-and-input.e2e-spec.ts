@@ -165,11 +165,14 @@ describe('carrier mapping as data, and bad input', () => {
       )[0];
     const before = await counts();
     const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    const in25Hours = new Date(Date.now() + 25 * 3_600_000).toISOString();
 
     const cases: [string, Record<string, unknown>, string][] = [
       ['missing tracking number', { ...good(), packages: [{ carrier: 'GLS', shipDate: new Date().toISOString() }] }, 'packages[0].trackingNumber'],
       ['blank tracking number', { ...good(), packages: [{ carrier: 'GLS', trackingNumber: '   ', shipDate: new Date().toISOString() }] }, 'packages[0].trackingNumber'],
       ['ship date far in the future', { ...good(), packages: [{ carrier: 'GLS', trackingNumber: 'G', shipDate: inAYear }] }, 'packages[0].shipDate'],
+      // The tolerance is a day (a manifest prepared before the pickup): an hour past it is refused.
+      ['ship date just beyond the tolerance', { ...good(), packages: [{ carrier: 'GLS', trackingNumber: 'G', shipDate: in25Hours }] }, 'packages[0].shipDate'],
       ['ship date without a time zone', { ...good(), packages: [{ carrier: 'GLS', trackingNumber: 'G', shipDate: '2026-11-20T10:00:00' }] }, 'packages[0].shipDate'],
       ['unknown top-level field', { ...good(), priority: 'high' }, 'priority'],
       ['unknown nested field', { ...good(), packages: [{ carrier: 'GLS', trackingNumber: 'G', shipDate: new Date().toISOString(), weightKg: 2 }] }, 'packages[0].weightKg'],
@@ -194,6 +197,16 @@ describe('carrier mapping as data, and bad input', () => {
       body: JSON.stringify(good()),
     });
     expect(noAuth.status).toBe(401);
+
+    // A manifest with an unknown field or a shipment id that is not one: refused, nothing stored.
+    const manifests = async () => (await system.db.query<{ n: number }>('SELECT count(*)::int AS n FROM shipment_notifier.manifests'))[0].n;
+    const manifestsBefore = await manifests();
+    const badManifest = await notifier(system, 'POST', '/v1/manifests', { reference: 'D-1', pickupAt: 'today' }, { 'idempotency-key': 'bad-manifest-1' });
+    expect(badManifest.status).toBe(400);
+    expect(badManifest.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const badIds = await notifier(system, 'POST', '/v1/manifests', { reference: 'D-2', shipmentIds: ['not-an-id'] }, { 'idempotency-key': 'bad-manifest-2' });
+    expect(badIds.status).toBe(400);
+    expect(await manifests()).toBe(manifestsBefore);
 
     expect(await counts()).toEqual(before);
     await sleep(300);

@@ -41,17 +41,22 @@ describe('Amazon faults: retried within the plan, refused ends failed, never con
     return { order, shipmentId: res.body.id as string };
   }
 
-  it('5xx: the package is looked up before each new attempt and confirmed once', async () => {
+  it('5xx (500 then 503): the package is looked up before each new attempt and confirmed once', async () => {
     const { sim } = env;
-    await sim.control('POST', '/_sim/faults', { operation: 'confirmShipment', kind: 'http500', limit: 2 });
+    await sim.control('POST', '/_sim/faults', { operation: 'confirmShipment', kind: 'http500', limit: 1 });
+    await sim.control('POST', '/_sim/faults', { operation: 'confirmShipment', kind: 'http503', limit: 1 });
+    const confirmsBefore = await sim.stats('confirmShipment');
     const before = await sim.stats('getOrder');
     const { order, shipmentId } = await shipOne();
 
     const shipment = await waitForShipment(env.system, shipmentId, ['confirmed', 'failed']);
     expect(shipment.status).toBe('confirmed');
     expect(shipment.packages[0].notification).toMatchObject({ attempts: 3, confirmedBy: 'response' });
-    expect(shipment.packages[0].notification.lastError).toMatchObject({ code: 'InternalFailure' });
+    expect(shipment.packages[0].notification.lastError).toMatchObject({ code: 'ServiceUnavailable' });
     expect(await sim.packages(order.orderId)).toHaveLength(1);
+    const confirmsAfter = await sim.stats('confirmShipment');
+    expect(confirmsAfter.serverErrors - confirmsBefore.serverErrors).toBe(2);
+    expect(confirmsAfter.calls - confirmsBefore.calls).toBe(3);
     // Two unknown outcomes → two look-ups at Amazon before sending again (plus later verification).
     expect((await sim.stats('getOrder')).calls - before.calls).toBeGreaterThanOrEqual(2);
   });

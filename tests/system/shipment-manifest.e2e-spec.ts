@@ -102,6 +102,20 @@ describe('shipments and manifests from the ERP to Amazon (simulator)', () => {
     expect(alone.body.code).toBe('shipment.in-manifest');
     await sleep(600);
     for (const o of orders) expect(await sim.packages(o.orderId)).toEqual([]);
+    // Meanwhile inventory holds the units (reserved, still on hand): what falls later is the shipment's doing.
+    for (const [i, o] of orders.entries()) {
+      await waitFor(`reservations of ${o.orderId}`, async () => {
+        const rows = await system.db.query<{ state: string }>('SELECT state FROM inventory.reservations WHERE order_id = $1', [o.orderId]);
+        return rows.length === 2 && rows.every((r) => r.state === 'committed');
+      });
+      const held = await system.db.query('SELECT sku, on_hand, reserved FROM inventory.stock WHERE sku = ANY($1) ORDER BY sku', [
+        [`MUG-${i}`, `TEA-${i}`],
+      ]);
+      expect(held).toEqual([
+        { sku: `MUG-${i}`, on_hand: 10, reserved: 2 },
+        { sku: `TEA-${i}`, on_hand: 10, reserved: 1 },
+      ]);
+    }
 
     const shipped = await notifier(system, 'POST', `/v1/manifests/${manifest.body.id}/ship`);
     expect(shipped.status).toBe(200);
@@ -172,6 +186,42 @@ describe('shipments and manifests from the ERP to Amazon (simulator)', () => {
         { sku: `TEA-${i}`, on_hand: 9, reserved: 0 },
       ]);
     }
+  });
+
+  it('duplicate requests arriving together make one shipment and one confirmation at Amazon', async () => {
+    const { system, sim, events } = env;
+    const order = await sim.createOrder([{ sku: 'DUP-CUP', quantity: 2 }]);
+    await announceOrder(system, order, 'confirmed');
+    const body = shipmentFor(order, { carrier: 'BRT', trackingNumber: 'BRT-DUP-1' });
+
+    // The ERP's request sent five times at once with one key, and three times with keys of its own.
+    const sameKey = await Promise.all(
+      Array.from({ length: 5 }, () => notifier(system, 'POST', '/v1/shipments', body, { 'idempotency-key': 'dup-1' })),
+    );
+    expect(sameKey.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    const id = sameKey[0].body.id as string;
+    expect(new Set(sameKey.map((r) => r.body.id))).toEqual(new Set([id]));
+    const otherKeys = await Promise.all(
+      [2, 3, 4].map((n) => notifier(system, 'POST', '/v1/shipments', body, { 'idempotency-key': `dup-${n}` })),
+    );
+    expect(otherKeys.map((r) => [r.status, r.body.code])).toEqual([
+      [409, 'shipment.quantity-already-shipped'],
+      [409, 'shipment.quantity-already-shipped'],
+      [409, 'shipment.quantity-already-shipped'],
+    ]);
+
+    // Sent by several hands at once.
+    const sends = await Promise.all(Array.from({ length: 4 }, () => notifier(system, 'POST', `/v1/shipments/${id}/send`)));
+    expect(sends.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    await waitForShipment(system, id, ['confirmed']);
+    await sleep(800);
+
+    const stored = await system.db.query('SELECT 1 FROM shipment_notifier.shipments WHERE order_id = $1', [order.orderId]);
+    expect(stored).toHaveLength(1);
+    expect(await sim.packages(order.orderId)).toHaveLength(1);
+    await waitFor('its shipment.confirmed', () => events.of('shipment.confirmed', id).length === 1);
+    await sleep(300);
+    expect(events.of('shipment.confirmed', id)).toHaveLength(1);
   });
 
   it('refuses a shipment for a Pending order with 409 and accepts the same request once the order is confirmed', async () => {

@@ -61,6 +61,19 @@ describe('SP-API contract through amazon-sp-api', () => {
     return { body, headers: res.headers };
   }
 
+  it('LWA: the package exchanges its refresh token at the simulator, and the token it gets works', async () => {
+    const fresh = harness.client('Atzr|contract-lwa');
+    expect(fresh.access_token).toBeUndefined();
+    await fresh.refreshAccessToken();
+    expect(fresh.access_token).toMatch(/^Atza\|/);
+    const lwa = (await harness.control('GET', '/_sim/stats')).json.operations.requestAccessToken;
+    expect(lwa.succeeded).toBeGreaterThanOrEqual(1);
+    const raw = await harness.https('GET', `/orders/2026-01-01/orders/${orderId}`, {
+      token: fresh.access_token,
+    });
+    expect(raw.status).toBe(200);
+  });
+
   it('searchOrders (v2026-01-01) returns the seeded order with its items inline', async () => {
     const { body, headers } = await call(
       'searchOrders',

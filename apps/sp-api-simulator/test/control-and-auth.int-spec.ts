@@ -2,7 +2,9 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import pino from 'pino';
+import { generate } from 'selfsigned';
 import { loadSimulatorConfig } from '../src/config/simulator-config';
 import { startSimulator } from '../src/simulator';
 import { DE, IT, SimulatorHarness, minutesAgo } from './support/simulator-harness';
@@ -65,6 +67,10 @@ describe('LWA and access tokens', () => {
       form: { grant_type: 'password', client_id: 'a', client_secret: 'b' },
     });
     expect(badGrant.json.error).toBe('unsupported_grant_type');
+    // Token exchanges are counted like operations, refusals included.
+    const lwa = (await harness.control('GET', '/_sim/stats')).json.operations.requestAccessToken;
+    expect(lwa).toMatchObject({ unauthorized: 1, invalid: 1 });
+    expect(lwa.succeeded).toBe(lwa.calls - 2);
   });
 
   it('answers 403 Unauthorized without a valid token', async () => {
@@ -166,6 +172,22 @@ describe('control API', () => {
     });
     const served = server.router.templates().map(({ method, template }) => `${method} ${template}`);
     expect(documented.sort()).toEqual(served.sort());
+  });
+
+  it("the app's README documents every control route, and only those", async () => {
+    const readme = readFileSync(path.join(__dirname, '../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Control API'), readme.indexOf('### Scenario file'));
+    // `GET /_sim/orders[?sellerId=&status=]` documents GET /_sim/orders.
+    const documented = [...section.matchAll(/`(GET|POST|PUT|DELETE) (\/_sim\/[^`\s[?]*)/g)].map(
+      ([, method, route]) => `${method} ${route}`,
+    );
+    const { ControlServer } = await import('../src/control/control-server');
+    const server = new ControlServer(harness.world, pino({ level: 'silent' }), {
+      openApi: () => ({}),
+      caCertificate: '',
+    });
+    const served = server.router.templates().map(({ method, template }) => `${method} ${template}`);
+    expect([...new Set(documented)].sort()).toEqual(served.sort());
   });
 
   it('loads the scenario: sellers, listings, orders, usage plans', async () => {
@@ -290,6 +312,52 @@ describe('configuration', () => {
     } finally {
       await simulator.close();
     }
+  });
+
+  it('serves the certificate given by path (SPAPI_SIM_TLS_CERT/KEY) instead of generating one', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sp-api-sim-'));
+    const pems = await generate([{ name: 'commonName', value: 'operator-issued' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    writeFileSync(path.join(dir, 'cert.pem'), pems.cert);
+    writeFileSync(path.join(dir, 'key.pem'), pems.private);
+    const config = loadSimulatorConfig({
+      SPAPI_SIM_PORT: '0',
+      SPAPI_SIM_CONTROL_PORT: '0',
+      SPAPI_SIM_TLS_CERT: path.join(dir, 'cert.pem'),
+      SPAPI_SIM_TLS_KEY: path.join(dir, 'key.pem'),
+    });
+    const simulator = await startSimulator({ config, logger: pino({ level: 'silent' }) });
+    try {
+      const port = Number(new URL(simulator.spApiUrl).port);
+      // A client trusting only the operator's certificate completes the handshake and sees it.
+      const peer = await new Promise<{ authorized: boolean; fingerprint: string }>((resolve, reject) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port, ca: pems.cert }, () => {
+          resolve({
+            authorized: socket.authorized,
+            fingerprint: socket.getPeerX509Certificate()!.fingerprint256,
+          });
+          socket.end();
+        });
+        socket.on('error', reject);
+      });
+      expect(peer).toEqual({ authorized: true, fingerprint: new X509Certificate(pems.cert).fingerprint256 });
+      expect(simulator.caCertificate).toBe(pems.cert);
+      expect(await (await fetch(`${simulator.controlUrl}/_sim/ca.pem`)).text()).toBe(pems.cert);
+    } finally {
+      await simulator.close();
+    }
+
+    const halfPair = loadSimulatorConfig({
+      SPAPI_SIM_PORT: '0',
+      SPAPI_SIM_CONTROL_PORT: '0',
+      SPAPI_SIM_TLS_CERT: path.join(dir, 'cert.pem'),
+    });
+    await expect(startSimulator({ config: halfPair, logger: pino({ level: 'silent' }) })).rejects.toThrow(
+      /SPAPI_SIM_TLS_CERT and SPAPI_SIM_TLS_KEY go together/,
+    );
   });
 
   it('refuses a scenario with unknown fields', async () => {

@@ -286,6 +286,13 @@ describe('listings: PATCH and JSON_LISTINGS_FEED', () => {
       expect(issuesByMessage.get(10_002)).toBe('INVALID_QUANTITY');
       expect(issuesByMessage.get(10_003)).toBe('PRODUCT_TYPE_MISMATCH');
       expect(issuesByMessage.get(1)).toBe('DUPLICATE_MESSAGE_ID');
+      // Each invalid message is an error, named by its message id; valid ones have no issues.
+      expect(
+        result.issues
+          .map((i: { messageId: number; severity: string }) => `${i.messageId}:${i.severity}`)
+          .sort(),
+      ).toEqual(['10001:ERROR', '10002:ERROR', '10003:ERROR', '1:ERROR']);
+      expect(result.summary).toMatchObject({ errors: 4, warnings: 0 });
       expect(result.items).toHaveLength(10_000);
       expect(result.items[42]).toEqual({
         sku: 'BULK-00042',

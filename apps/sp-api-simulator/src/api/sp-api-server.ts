@@ -88,9 +88,12 @@ export class SpApiServer {
       throw error;
     }
     switch (route.kind) {
-      case 'token':
+      case 'token': {
         this.world.stats.counters('requestAccessToken').calls += 1;
-        return reply(this.world.lwa.exchange(formOrJson(request, body)));
+        const exchanged = this.world.lwa.exchange(formOrJson(request, body));
+        this.world.stats.recordOutcome('requestAccessToken', exchanged.status);
+        return reply(exchanged);
+      }
       case 'upload':
         return reply(
           uploadDocument(this.world, match.params['feedDocumentId'], url.searchParams, request, body),

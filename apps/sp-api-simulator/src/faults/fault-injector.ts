@@ -77,36 +77,39 @@ export class FaultInjector {
     return this.rules.map((rule) => ({ ...rule }));
   }
 
+  /**
+   * Which faults one call gets. Only faults that take effect count towards their `limit`: the
+   * call fails at most one way before it is handled (the first such rule wins) and breaks at most
+   * one way after, so a `limit: 1` 503 stacked behind a 500 is still served, on a later call.
+   */
   plan(operation: OperationName, sellerId: string): FaultPlan {
-    const plan: FaultPlan = { latencyMs: 0, silentDrop: false, applied: [] };
+    const fired: FaultRule[] = [];
     for (const rule of this.rules) {
       if (rule.operation !== '*' && rule.operation !== operation) continue;
       if (rule.sellerId !== undefined && rule.sellerId !== sellerId) continue;
       if (rule.limit !== undefined && rule.injected >= rule.limit) continue;
       // One draw per matching rule and call, whether or not it fires, keeps sequences reproducible.
       if (this.random.next() >= rule.share) continue;
+      fired.push(rule);
+    }
+    const failing = fired.find((rule) => failBeforeKind(rule) !== undefined);
+    const breaking = failing ? undefined : fired.find((rule) => breakAfterKind(rule) !== undefined);
+    const effective = fired.filter(
+      (rule) =>
+        rule.kind === 'latency' ||
+        rule === failing ||
+        rule === breaking ||
+        (rule.kind === 'silentDrop' && !failing),
+    );
+    const plan: FaultPlan = { latencyMs: 0, silentDrop: false, applied: [] };
+    for (const rule of effective) {
       rule.injected += 1;
       plan.applied.push({ id: rule.id, kind: rule.kind });
-      switch (rule.kind) {
-        case 'latency':
-          plan.latencyMs += rule.latencyMs ?? 1000;
-          break;
-        case 'http500':
-        case 'http503':
-          plan.failBefore ??= rule.kind;
-          break;
-        case 'connectionReset':
-          if (rule.phase === 'after') plan.breakAfter ??= 'connectionReset';
-          else plan.failBefore ??= 'connectionReset';
-          break;
-        case 'malformedBody':
-          plan.breakAfter ??= 'malformedBody';
-          break;
-        case 'silentDrop':
-          plan.silentDrop = true;
-          break;
-      }
+      if (rule.kind === 'latency') plan.latencyMs += rule.latencyMs ?? 1000;
+      if (rule.kind === 'silentDrop') plan.silentDrop = true;
     }
+    if (failing) plan.failBefore = failBeforeKind(failing);
+    if (breaking) plan.breakAfter = breakAfterKind(breaking);
     return plan;
   }
 
@@ -115,4 +118,16 @@ export class FaultInjector {
     this.nextId = 1;
     this.random = SeededRandom.derive(this.seed, 'faults');
   }
+}
+
+function failBeforeKind(rule: FaultRule): FaultPlan['failBefore'] {
+  if (rule.kind === 'http500' || rule.kind === 'http503') return rule.kind;
+  if (rule.kind === 'connectionReset' && rule.phase !== 'after') return 'connectionReset';
+  return undefined;
+}
+
+function breakAfterKind(rule: FaultRule): FaultPlan['breakAfter'] {
+  if (rule.kind === 'malformedBody') return 'malformedBody';
+  if (rule.kind === 'connectionReset' && rule.phase === 'after') return 'connectionReset';
+  return undefined;
 }

@@ -97,6 +97,24 @@ describe(SpApiModels.name, () => {
     expect(
       models.validateListingsFeedMessage({ messageId: 2_147_483_648, sku: 'A', operationType: 'DELETE' }),
     ).not.toEqual([]);
+    // One problem per thing wrong with the message, from the branch for its operation type only.
+    const patch = [{ op: 'delete', path: '/attributes/fulfillment_availability' }];
+    expect(
+      models.validateListingsFeedMessage({ messageId: 1, sku: 'A', operationType: 'PATCH', patches: patch }),
+    ).toEqual(["message must have required property 'productType'"]);
+    expect(
+      models.validateListingsFeedMessage({
+        messageId: 1,
+        sku: 'A',
+        operationType: 'DELETE',
+        productType: 'HOME',
+      }),
+    ).toEqual(['message/productType is not allowed here']);
+    expect(
+      models.validateListingsFeedMessage({ messageId: 1, sku: 'A', operationType: 'MOVE', patches: patch }),
+    ).toContain(
+      'message/operationType must be equal to one of the allowed values (UPDATE, PARTIAL_UPDATE, PATCH, DELETE)',
+    );
     expect(
       models.validateListingsFeedEnvelope({
         header: { sellerId: 'S', version: '2.0' },

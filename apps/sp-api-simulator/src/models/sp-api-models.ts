@@ -176,7 +176,7 @@ export class SpApiModels {
       const messages = (schema['properties'] as JsonObject)['messages'] as JsonObject;
       return structuredClone(messages['items']);
     });
-    return validate(message) ? [] : describe(validate.errors, 'message');
+    return validate(message) ? [] : [...new Set(describe(focusOneOf(validate.errors), 'message'))];
   }
 
   validateProcessingReport(report: unknown): string[] {
@@ -273,12 +273,33 @@ function coerceScalar(type: string, value: string): unknown {
   return value;
 }
 
+/**
+ * A feed message fails every `oneOf` branch of the message schema but the one for its
+ * operationType: keep only that branch's problems (a branch whose `operationType` const failed is
+ * about another operation), so the report names what is wrong with this message, once.
+ */
+function focusOneOf(errors: ErrorObject[] | null | undefined): ErrorObject[] {
+  const all = errors ?? [];
+  const branchOf = (error: ErrorObject) => /^#\/oneOf\/(\d+)\//.exec(error.schemaPath)?.[1];
+  const otherOperations = new Set(
+    all.filter((e) => e.keyword === 'const' && e.instancePath === '/operationType').map(branchOf),
+  );
+  const relevant = all.filter((e) => {
+    const branch = branchOf(e);
+    return branch === undefined || !otherOperations.has(branch);
+  });
+  const specific = relevant.some((e) => branchOf(e) !== undefined);
+  return specific ? relevant.filter((e) => e.keyword !== 'oneOf') : relevant;
+}
+
 function describe(errors: ErrorObject[] | null | undefined, subject: string): string[] {
   return (errors ?? []).map((error) => {
     const where = error.instancePath ? `${subject}${error.instancePath}` : subject;
     const allowed = Array.isArray(error.params['allowedValues'])
       ? ` (${error.params['allowedValues'].join(', ')})`
       : '';
+    // ajv's "boolean schema is false" is a property the schema forbids in this position.
+    if (error.keyword === 'false schema') return `${where} is not allowed here`;
     return `${where} ${error.message ?? 'is invalid'}${allowed}`;
   });
 }
