@@ -296,7 +296,7 @@ describe('order-ingest: Shopify and WooCommerce orders by webhook and reconcilia
     const health = await fetch(`${system.service.baseUrl}/v1/shop-reconciliation`, {
       headers: { authorization: `Bearer ${TEST_API_KEY}` },
     });
-    const shops = (await health.json()).shops as any[];
+    const shops = ((await health.json()) as { shops: any[] }).shops;
     expect(shops.map((s) => `${s.channel}:${s.accountId}`).sort()).toEqual([
       `shopify:${SHOP_DOMAIN}`,
       `woocommerce:${WOO_ACCOUNT}`,

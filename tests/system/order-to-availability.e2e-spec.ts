@@ -2,12 +2,12 @@ import { createEnvelope } from '@holdfast/contracts';
 import { waitFor } from '@holdfast/testing';
 import { amazonOrder, HoldfastSystem } from './support/holdfast-system';
 
-interface StockRow {
+type StockRow = {
   sku: string;
   on_hand: number;
   reserved: number;
   version: number;
-}
+};
 
 describe('order → reservation → availability, three services as processes', () => {
   let system: HoldfastSystem;
