@@ -20,9 +20,58 @@ const IO_PACKAGES = [
   'https',
 ];
 
+const DEP_CONSTRAINTS = [
+  {
+    sourceTag: 'type:contracts',
+    onlyDependOnLibsWithTags: ['type:contracts'],
+    bannedExternalImports: IO_PACKAGES,
+  },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+  {
+    sourceTag: 'type:channel',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel'],
+  },
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel'],
+  },
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: [
+      'type:contracts',
+      'type:platform',
+      'type:channel',
+      'type:testing',
+      'type:demo',
+    ],
+  },
+  // The start command's demo talks to the running system over HTTP only.
+  { sourceTag: 'type:demo', onlyDependOnLibsWithTags: [] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel', 'type:testing'],
+  },
+];
+
+/** A library's own tests may use the test harness (a real broker, database, simulators). */
+const TEST_DEP_CONSTRAINTS = DEP_CONSTRAINTS.map((c) =>
+  c.sourceTag === 'type:channel'
+    ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+    : c,
+);
+
 export default tseslint.config(
   {
-    ignores: ['**/dist', '**/node_modules', '**/coverage', '**/tmp', '**/.nx', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/coverage',
+      '**/tmp',
+      '**/.nx',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
   },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -45,32 +94,7 @@ export default tseslint.config(
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:contracts',
-              onlyDependOnLibsWithTags: ['type:contracts'],
-              bannedExternalImports: IO_PACKAGES,
-            },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
-            {
-              sourceTag: 'type:channel',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel'],
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel'],
-            },
-            {
-              sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel', 'type:testing', 'type:demo'],
-            },
-            // The start command's demo talks to the running system over HTTP only.
-            { sourceTag: 'type:demo', onlyDependOnLibsWithTags: [] },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:channel', 'type:testing'],
-            },
-          ],
+          depConstraints: DEP_CONSTRAINTS,
         },
       ],
     },
@@ -83,7 +107,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['node:*', 'fs', 'net', 'http', 'https', 'child_process', 'dgram', 'tls'], message: 'contracts must stay free of I/O' }],
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'net', 'http', 'https', 'child_process', 'dgram', 'tls'],
+              message: 'contracts must stay free of I/O',
+            },
+          ],
         },
       ],
     },
@@ -99,6 +128,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['libs/channels/*/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: TEST_DEP_CONSTRAINTS },
+      ],
     },
   },
 );

@@ -2,3 +2,5 @@ export * from './test-database';
 export * from './wait-for';
 export * from './broker';
 export * from './service-process';
+export * from './shop-simulator-process';
+export * from './webhook-receiver';

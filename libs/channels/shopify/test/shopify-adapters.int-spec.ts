@@ -7,8 +7,7 @@ import {
   type ShopifyChannel,
   type ShopifyShopCredentials,
 } from '../src';
-import { ShopSimulatorProcess, waitUntil, type Json } from './support/shop-simulator-process';
-import { WebhookReceiver } from './support/webhook-receiver';
+import { ShopSimulatorProcess, waitUntil, WebhookReceiver, type Json } from '@holdfast/testing';
 
 const SHOP = 'holdfast-demo.myshopify.com';
 const SECRET = 'holdfast-shopify-webhook-secret';

@@ -8,8 +8,7 @@ import {
   type WooCommerceChannel,
   type WooCommerceStoreCredentials,
 } from '../src';
-import { ShopSimulatorProcess, waitUntil, type Json } from './support/shop-simulator-process';
-import { WebhookReceiver } from './support/webhook-receiver';
+import { ShopSimulatorProcess, waitUntil, WebhookReceiver, type Json } from '@holdfast/testing';
 
 const STORE = 'demo';
 const ACCOUNT = 'woo-demo';

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { REPO_ROOT } from './service-process';
 
-const REPO_ROOT = path.resolve(__dirname, '../../../../..');
 const ENTRY = 'apps/shop-simulator/src/main.ts';
 
- 
+/** Control API bodies are free JSON: tests read what they need from them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 export interface ControlResult {
@@ -41,7 +41,7 @@ export class ShopSimulatorProcess {
       child.once('exit', (code) => reject(new Error(`shop simulator exited with ${code}\n${stderr}`)));
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
         try {
-          const parsed = JSON.parse(line);
+          const parsed = JSON.parse(line) as { shopSimulator?: string; apiUrl: string; controlUrl: string };
           if (parsed.shopSimulator === 'ready') {
             clearTimeout(timer);
             resolve(parsed);
@@ -61,7 +61,8 @@ export class ShopSimulatorProcess {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+    const json: unknown = text ? JSON.parse(text) : undefined;
+    return { status: response.status, json };
   }
 
   /** A control call that must succeed; returns its JSON. */
