@@ -1,6 +1,6 @@
 import { ShopifyApiError, type ShopifyGraphqlCaller } from '../client/shopify-graphql-caller';
 import { numericId } from '../orders/shopify-order-snapshot.mapper';
-import type { ShipmentConfirmation, ShipmentToConfirm, ShopShipmentConfirmer } from '../web-shop-ports';
+import type { ShipmentConfirmation, ShipmentToConfirm, ShopShipmentConfirmer } from '@holdfast/channels-web-shop';
 import { shopifyTrackingCompany } from './shopify-tracking-companies';
 
 interface OrderFulfillmentState {

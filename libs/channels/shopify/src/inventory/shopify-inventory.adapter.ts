@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ShopifyGraphqlCaller } from '../client/shopify-graphql-caller';
-import type { AvailabilityOutcome, AvailabilityUpdate, ShopAvailabilityTarget } from '../web-shop-ports';
+import type { AvailabilityOutcome, AvailabilityUpdate, ShopAvailabilityTarget } from '@holdfast/channels-web-shop';
 
 interface VariantStock {
   inventoryItemId: string;

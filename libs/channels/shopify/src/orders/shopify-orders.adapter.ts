@@ -1,6 +1,6 @@
 import type { OrderSnapshot } from '@holdfast/contracts';
 import type { ShopifyGraphqlCaller } from '../client/shopify-graphql-caller';
-import type { ShopOrderSource, ShopOrdersPage } from '../web-shop-ports';
+import type { ShopOrderSource, ShopOrdersPage } from '@holdfast/channels-web-shop';
 import {
   shopifyFactsFromGraphql,
   shopifySnapshotFromFacts,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WooCommerceApiError, type WooCommerceRestClient } from '../client/woocommerce-rest-client';
-import type { ShipmentConfirmation, ShipmentToConfirm, ShopShipmentConfirmer } from '../web-shop-ports';
+import type { ShipmentConfirmation, ShipmentToConfirm, ShopShipmentConfirmer } from '@holdfast/channels-web-shop';
 
 /**
  * The order meta key of the WooCommerce Shipment Tracking extension, which themes, e-mails and

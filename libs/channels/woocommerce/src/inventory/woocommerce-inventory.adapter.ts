@@ -1,5 +1,5 @@
 import type { WooCommerceRestClient } from '../client/woocommerce-rest-client';
-import type { AvailabilityOutcome, AvailabilityUpdate, ShopAvailabilityTarget } from '../web-shop-ports';
+import type { AvailabilityOutcome, AvailabilityUpdate, ShopAvailabilityTarget } from '@holdfast/channels-web-shop';
 
 /** WooCommerce refuses a batch of more than 100 items (413 woocommerce_rest_request_entity_too_large). */
 export const WOOCOMMERCE_MAX_BATCH = 100;

@@ -1,6 +1,6 @@
 import type { OrderSnapshot } from '@holdfast/contracts';
 import { WooCommerceApiError, type WooCommerceRestClient } from '../client/woocommerce-rest-client';
-import type { ShopOrderSource, ShopOrdersPage } from '../web-shop-ports';
+import type { ShopOrderSource, ShopOrdersPage } from '@holdfast/channels-web-shop';
 import { wooCommerceSnapshotFromOrder } from './woocommerce-order-snapshot.mapper';
 
 const MAX_PAGE = 100;

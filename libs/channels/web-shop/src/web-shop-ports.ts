@@ -2,8 +2,7 @@ import type { OrderSnapshot } from '@holdfast/contracts';
 
 /*
  * The ports a service programs against for any web shop. The Shopify and WooCommerce libraries
- * export the same declarations (structurally identical, so one adapter of either library satisfies
- * the other's type); keep the two files alike until they move to a shared place.
+ * implement them and re-export them, so a service needs only the library of its channel.
  */
 
 /** One page of a reconciliation run. */

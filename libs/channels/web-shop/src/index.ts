@@ -1,0 +1,2 @@
+export * from './web-shop-ports';
+export * from './recent-deliveries';
