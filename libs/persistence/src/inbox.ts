@@ -33,4 +33,27 @@ export class InboxUnitOfWork implements UnitOfWork<EntityManager> {
       return 'applied';
     });
   }
+
+  /**
+   * One transaction for a batch: the inbox rows of all messages (inserted in sorted order,
+   * so two batches sharing an id never deadlock) and the effects of the fresh ones.
+   */
+  async runBatchOnce(
+    consumer: string,
+    messageIds: readonly string[],
+    work: (manager: EntityManager, fresh: ReadonlySet<string>) => Promise<void>,
+  ): Promise<ReadonlySet<string>> {
+    const ids = [...new Set(messageIds)].sort();
+    return inTransaction(this.dataSource, async (manager) => {
+      const inserted: { message_id: string }[] = await manager.query(
+        `INSERT INTO ${this.table} (consumer, message_id)
+         SELECT $1, m FROM unnest($2::uuid[]) WITH ORDINALITY AS t(m, i) ORDER BY i
+         ON CONFLICT DO NOTHING RETURNING message_id`,
+        [consumer, ids],
+      );
+      const fresh = new Set(inserted.map((r) => r.message_id));
+      if (fresh.size > 0) await work(manager, fresh);
+      return fresh;
+    });
+  }
 }
