@@ -178,7 +178,7 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
     const extras = first.handler.extras as HandlerExtras | undefined;
     if (!extras?.batch) return [first];
     const batch = [first];
-    for (let i = 0; i < pending.length && batch.length < this.options.prefetch; ) {
+    for (let i = 0; i < pending.length && batch.length < this.options.prefetch;) {
       const next = this.prepare(queue, pending[i]);
       // One decorator's patterns share their extras object: same object, same method.
       if (!('kind' in next) && next.handler.extras === extras) {
@@ -214,16 +214,15 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
       return { message, kind: 'invalid', reason };
     }
     const handler = this.getHandlerByPattern(envelope.type);
-    if (!handler) return { message, kind: 'unhandled', reason: `no handler for ${envelope.type} on ${queue}` };
+    if (!handler)
+      return { message, kind: 'unhandled', reason: `no handler for ${envelope.type} on ${queue}` };
     const delivery: DeliveryInfo = { envelope, queue, attempt, redelivered: message.fields.redelivered };
     return { message, delivery, handler, headers };
   }
 
-  private async handleWork(
-    queue: string,
-    work: Prepared[] | Refused,
-  ): Promise<[ConsumeMessage, Outcome][]> {
-    if ('kind' in work) return [[work.message, await this.deadLetter(queue, work.message, work.kind, work.reason)]];
+  private async handleWork(queue: string, work: Prepared[] | Refused): Promise<[ConsumeMessage, Outcome][]> {
+    if ('kind' in work)
+      return [[work.message, await this.deadLetter(queue, work.message, work.kind, work.reason)]];
     const batch = (work[0].handler.extras as HandlerExtras | undefined)?.batch === true;
     const spans = work.map(({ delivery, headers }) => {
       const parent = contextFromHeaders(headers);
@@ -260,11 +259,18 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       }
       if (work.length === 1) {
-        return [[work[0].message, await this.onHandlerFailure(queue, work[0].message, work[0].delivery.attempt, error)]];
+        return [
+          [
+            work[0].message,
+            await this.onHandlerFailure(queue, work[0].message, work[0].delivery.attempt, error),
+          ],
+        ];
       }
       // One bad message must not hold its neighbours back or drag them into the retry
       // queues: the batch, rolled back whole, is applied again one message at a time.
-      this.logger.warn(`a batch of ${work.length} failed on ${queue}, applying it message by message: ${(error as Error).message}`);
+      this.logger.warn(
+        `a batch of ${work.length} failed on ${queue}, applying it message by message: ${(error as Error).message}`,
+      );
       const outcomes: [ConsumeMessage, Outcome][] = [];
       for (const item of work) outcomes.push(...(await this.handleWork(queue, [item])));
       return outcomes;

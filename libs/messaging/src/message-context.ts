@@ -33,7 +33,9 @@ export class HoldfastContext<TTransaction = unknown> extends BaseRpcContext<[Del
  * the payloads of several messages (`@Payload()` is an array, in delivery order) and one
  * transaction for all of them. Messages already applied are left out before the call.
  */
-export class HoldfastBatchContext<TTransaction = unknown> extends BaseRpcContext<[DeliveryInfo[], TTransaction]> {
+export class HoldfastBatchContext<TTransaction = unknown> extends BaseRpcContext<
+  [DeliveryInfo[], TTransaction]
+> {
   get deliveries(): DeliveryInfo[] {
     return this.args[0];
   }

@@ -35,7 +35,11 @@ export class OrderEventsMessageController {
   ): Promise<void> {
     await this.ledger.execute(
       ctx.transaction,
-      payloads.map((payload, i) => ({ kind: 'order', order: payload.order, cause: causeOf(ctx.deliveries[i]) })),
+      payloads.map((payload, i) => ({
+        kind: 'order',
+        order: payload.order,
+        cause: causeOf(ctx.deliveries[i]),
+      })),
     );
   }
 
