@@ -1,5 +1,6 @@
 import { revisionOf, type OrderEventPayload } from '@holdfast/contracts';
 import { waitFor } from '@holdfast/testing';
+import { expectExplainAddsUp } from './support/explain-check';
 import { InventoryHarness } from './support/inventory-harness';
 import { naiveInventoryService } from './support/naive-ledger';
 import { oversellProblems, type SkuWorkload } from './support/oversell-check';
@@ -70,6 +71,7 @@ describe(`${ORDERS} concurrent reservations over ${SKUS.length} SKUs through ${C
       for (const w of expected) {
         const explain = await ledger.http('GET', `/v1/availability/${w.sku}`);
         expect(explain.body).toMatchObject({ onHand: ON_HAND, reserved: w.reservations, available: ON_HAND - w.reservations });
+        expectExplainAddsUp(explain.body);
       }
     } finally {
       await ledger.stop();

@@ -5,9 +5,12 @@ import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { OutboxWriter } from '../src/availability/infrastructure/outbox-writer';
 import { StockLedgerRepository } from '../src/availability/infrastructure/stock-ledger.repository';
+import { ExplainAvailabilityQuery } from '../src/explain/application/explain-availability.query';
+import { LedgerReadRepository } from '../src/explain/infrastructure/ledger-read.repository';
 import { ApplyLedgerEventsUseCase, type LedgerEvent } from '../src/ledger/application/apply-ledger-events.use-case';
 import { ReservationLedgerRepository } from '../src/ledger/infrastructure/reservation-ledger.repository';
 import { inventoryReservationService } from '../src/service';
+import { explainProblems, type SkuExplanationView } from './support/explain-check';
 import { orderHistory, sequentialModel, type HistoryEvent } from './support/order-histories';
 
 const ON_HAND = 50;
@@ -23,6 +26,7 @@ describe('order events converge whatever their order, duplicates and replays', (
   let db: TestDatabase;
   let dataSource: DataSource;
   let ledger: ApplyLedgerEventsUseCase;
+  let explain: ExplainAvailabilityQuery;
   let run = 0;
 
   beforeAll(async () => {
@@ -38,6 +42,7 @@ describe('order events converge whatever their order, duplicates and replays', (
     );
     await dataSource.initialize();
     await runMigrations(dataSource, 'inventory');
+    explain = new ExplainAvailabilityQuery(dataSource, new LedgerReadRepository());
     ledger = new ApplyLedgerEventsUseCase(
       new ReservationLedgerRepository(),
       new StockLedgerRepository(new OutboxWriter(new Outbox('inventory'))),
@@ -153,6 +158,10 @@ describe('order events converge whatever their order, duplicates and replays', (
             onHand: model.onHand[head.sku],
             reserved: model.reserved[head.sku],
           });
+          // The explain read model says the same, and its numbers add up.
+          const explained = (await explain.execute(head.sku)) as unknown as SkuExplanationView;
+          expect(explained).toMatchObject({ onHand: head.on_hand, reserved: head.reserved });
+          expect(explainProblems(explained)).toEqual([]);
           // The last availability.changed of the SKU says what the head says, and versions only grow.
           const published: { payload: { onHand: number; reserved: number; version: number } }[] = await dataSource.query(
             `SELECT envelope->'payload' AS payload FROM inventory.outbox

@@ -2,6 +2,7 @@ import { createEnvelope, type Envelope } from '@holdfast/contracts';
 import { AmqpConnection, EventPublisher, resolveMessagingOptions } from '@holdfast/messaging';
 import { deleteNamespace, freePort, TEST_AMQP_URL, TEST_API_KEY, TestDatabase, uniqueNamespace, waitFor } from '@holdfast/testing';
 import fc from 'fast-check';
+import { expectExplainAddsUp, type SkuExplanationView } from './support/explain-check';
 import { EventObserver } from './support/inventory-harness';
 import { orderHistory, sequentialModel, type HistoryEvent } from './support/order-histories';
 import { InventoryProcess, privateBuild } from './support/service-build';
@@ -78,6 +79,14 @@ describe('kill -9 while messages are in flight', () => {
       expect(heads).toEqual(SKUS.map((sku) => ({ sku, on_hand: model.onHand[sku], reserved: model.reserved[sku] })));
       const [levels] = await db.query<{ units: number }>(`SELECT sum(on_hand)::int AS units FROM inventory.stock_levels`);
       expect(levels.units).toBe(SKUS.reduce((sum, s) => sum + model.onHand[s], 0));
+      for (const sku of SKUS) {
+        const explain = await fetch(`${service.baseUrl}/v1/availability/${sku}`, {
+          headers: { authorization: `Bearer ${TEST_API_KEY}` },
+        });
+        const body = (await explain.json()) as SkuExplanationView;
+        expect(body).toMatchObject({ onHand: model.onHand[sku], reserved: model.reserved[sku] });
+        expectExplainAddsUp(body);
+      }
     } finally {
       await service.stop();
       await publisher.close().catch(() => undefined);
