@@ -57,6 +57,19 @@ describe('kill -9 while messages are in flight', () => {
 
       await Promise.all(envelopes.map((e) => publisher.publishEnvelope(e)));
       await waitFor('a quarter of the work done', async () => (await consumed()) >= distinct / 4, { timeoutMs: 60_000, intervalMs: 20 });
+      // Kill while a batch's transaction has written and not committed: the service's
+      // connection holds a transaction id (xid) only once it wrote something.
+      await waitFor(
+        'a batch transaction in flight',
+        async () =>
+          (
+            await db.query(
+              `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND backend_xid IS NOT NULL AND query NOT LIKE '%outbox%'`,
+            )
+          ).length > 0,
+        { timeoutMs: 60_000, intervalMs: 1 },
+      );
       await service.kill9();
       const atKill = await consumed();
       expect(atKill).toBeLessThan(distinct);

@@ -133,8 +133,11 @@ describe('bulk stock file from the ERP', () => {
     ).toBe(outbox);
     expect(await ledgerFingerprint(h)).toEqual(fingerprint);
     expect(
-      await h.query(`SELECT status, error_count FROM inventory.stock_imports WHERE status = 'rejected'`),
-    ).toEqual([{ status: 'rejected', error_count: 5 }]);
+      await h.query(`SELECT status, error_count FROM inventory.stock_imports WHERE status = 'rejected' ORDER BY received_at`),
+    ).toEqual([
+      { status: 'rejected', error_count: 4 },
+      { status: 'rejected', error_count: 5 },
+    ]);
   });
 
   it('refuses a format it does not read', async () => {
