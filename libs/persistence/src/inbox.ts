@@ -1,6 +1,7 @@
 import type { UnitOfWork } from '@holdfast/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertSchemaName } from './data-source-options';
+import type { Outbox } from './outbox';
 import { inTransaction } from './transactions';
 
 /**
@@ -14,6 +15,8 @@ export class InboxUnitOfWork implements UnitOfWork<EntityManager> {
   constructor(
     private readonly dataSource: DataSource,
     schema: string,
+    /** Nudged after each commit that applied something: its events are due now. */
+    private readonly outbox?: Outbox,
   ) {
     this.table = `"${assertSchemaName(schema)}".inbox`;
   }
@@ -23,15 +26,17 @@ export class InboxUnitOfWork implements UnitOfWork<EntityManager> {
     messageId: string,
     work: (manager: EntityManager) => Promise<void>,
   ): Promise<'applied' | 'duplicate'> {
-    return inTransaction(this.dataSource, async (manager) => {
+    const outcome = await inTransaction(this.dataSource, async (manager) => {
       const inserted: unknown[] = await manager.query(
         `INSERT INTO ${this.table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
         [consumer, messageId],
       );
       if (inserted.length === 0) return 'duplicate';
       await work(manager);
-      return 'applied';
+      return 'applied' as const;
     });
+    if (outcome === 'applied') this.outbox?.nudge();
+    return outcome;
   }
 
   /**
@@ -44,16 +49,18 @@ export class InboxUnitOfWork implements UnitOfWork<EntityManager> {
     work: (manager: EntityManager, fresh: ReadonlySet<string>) => Promise<void>,
   ): Promise<ReadonlySet<string>> {
     const ids = [...new Set(messageIds)].sort();
-    return inTransaction(this.dataSource, async (manager) => {
+    const fresh = await inTransaction(this.dataSource, async (manager) => {
       const inserted: { message_id: string }[] = await manager.query(
         `INSERT INTO ${this.table} (consumer, message_id)
          SELECT $1, m FROM unnest($2::uuid[]) WITH ORDINALITY AS t(m, i) ORDER BY i
          ON CONFLICT DO NOTHING RETURNING message_id`,
         [consumer, ids],
       );
-      const fresh = new Set(inserted.map((r) => r.message_id));
-      if (fresh.size > 0) await work(manager, fresh);
-      return fresh;
+      const applied = new Set(inserted.map((r) => r.message_id));
+      if (applied.size > 0) await work(manager, applied);
+      return applied;
     });
+    if (fresh.size > 0) this.outbox?.nudge();
+    return fresh;
   }
 }
