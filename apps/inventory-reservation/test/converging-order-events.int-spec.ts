@@ -1,4 +1,4 @@
-import { buildDataSourceOptions, inTransaction, Outbox, runMigrations } from '@holdfast/persistence';
+import { buildDataSourceOptions, InboxUnitOfWork, Outbox, runMigrations } from '@holdfast/persistence';
 import { TestDatabase } from '@holdfast/testing';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
@@ -27,6 +27,7 @@ describe('order events converge whatever their order, duplicates and replays', (
   let dataSource: DataSource;
   let ledger: ApplyLedgerEventsUseCase;
   let explain: ExplainAvailabilityQuery;
+  let inbox: InboxUnitOfWork;
   let run = 0;
 
   beforeAll(async () => {
@@ -43,6 +44,7 @@ describe('order events converge whatever their order, duplicates and replays', (
     await dataSource.initialize();
     await runMigrations(dataSource, 'inventory');
     explain = new ExplainAvailabilityQuery(dataSource, new LedgerReadRepository());
+    inbox = new InboxUnitOfWork(dataSource, 'inventory');
     ledger = new ApplyLedgerEventsUseCase(
       new ReservationLedgerRepository(),
       new StockLedgerRepository(new OutboxWriter(new Outbox('inventory'))),
@@ -54,27 +56,29 @@ describe('order events converge whatever their order, duplicates and replays', (
     await db?.drop();
   });
 
-  /** One transaction: the inbox drops messages already applied, the rest go in together. */
+  /**
+   * One transaction through the real inbox, as the consumer's batch handler runs it: the
+   * inbox drops messages already applied, the rest go in together, each message id once.
+   */
   async function deliver(batch: { messageId: string; event: HistoryEvent }[]): Promise<void> {
-    await inTransaction(dataSource, async (manager) => {
-      const fresh: { message_id: string }[] = await manager.query(
-        `INSERT INTO inventory.inbox (consumer, message_id) SELECT 'orders', m FROM unnest($1::uuid[]) m
-         ON CONFLICT DO NOTHING RETURNING message_id`,
-        [[...new Set(batch.map((d) => d.messageId))]],
-      );
-      const ids = new Set(fresh.map((f) => f.message_id));
-      const events: LedgerEvent[] = [];
-      for (const d of batch) {
-        if (!ids.delete(d.messageId)) continue;
-        const cause = { type: d.event.type, messageId: d.messageId, correlationId: d.messageId };
-        events.push(
-          d.event.type === 'shipment.confirmed'
-            ? { kind: 'shipment', shipment: d.event.shipment, cause }
-            : { kind: 'order', order: d.event.order, cause },
-        );
-      }
-      if (events.length > 0) await ledger.execute(manager, events);
-    });
+    await inbox.runBatchOnce(
+      'orders',
+      batch.map((d) => d.messageId),
+      async (manager, fresh) => {
+        const ids = new Set(fresh);
+        const events: LedgerEvent[] = [];
+        for (const d of batch) {
+          if (!ids.delete(d.messageId)) continue;
+          const cause = { type: d.event.type, messageId: d.messageId, correlationId: d.messageId };
+          events.push(
+            d.event.type === 'shipment.confirmed'
+              ? { kind: 'shipment', shipment: d.event.shipment, cause }
+              : { kind: 'order', order: d.event.order, cause },
+          );
+        }
+        await ledger.execute(manager, events);
+      },
+    );
   }
 
   it('matches the sequential model', async () => {
