@@ -1,5 +1,6 @@
 import { revisionOf, type OrderEventPayload } from '@holdfast/contracts';
 import { waitFor } from '@holdfast/testing';
+import { expectExplainAddsUp } from './support/explain-check';
 import { InventoryHarness } from './support/inventory-harness';
 import { naiveInventoryService } from './support/naive-ledger';
 import { oversellProblems, type SkuWorkload } from './support/oversell-check';
@@ -60,10 +61,17 @@ describe(`${ORDERS} concurrent reservations over ${SKUS.length} SKUs through ${C
       const { orders, expected } = workload();
       await run(ledger, orders);
       expect(await oversellProblems((sql, params) => ledger.query(sql, params), expected)).toEqual([]);
+      // Batches: inbox rows written by one transaction share its xmin. A consumer that
+      // committed per message would show one transaction per order.
+      const [{ transactions }] = await ledger.query<{ transactions: number }>(
+        `SELECT count(DISTINCT xmin::text)::int AS transactions FROM inventory.inbox`,
+      );
+      expect(transactions).toBeLessThan(ORDERS / 4);
       // The published availability tells the channels the same.
       for (const w of expected) {
         const explain = await ledger.http('GET', `/v1/availability/${w.sku}`);
         expect(explain.body).toMatchObject({ onHand: ON_HAND, reserved: w.reservations, available: ON_HAND - w.reservations });
+        expectExplainAddsUp(explain.body);
       }
     } finally {
       await ledger.stop();

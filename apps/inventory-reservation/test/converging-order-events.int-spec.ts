@@ -1,13 +1,16 @@
-import { buildDataSourceOptions, inTransaction, Outbox, runMigrations } from '@holdfast/persistence';
+import { buildDataSourceOptions, InboxUnitOfWork, Outbox, runMigrations } from '@holdfast/persistence';
 import { TestDatabase } from '@holdfast/testing';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { OutboxWriter } from '../src/availability/infrastructure/outbox-writer';
 import { StockLedgerRepository } from '../src/availability/infrastructure/stock-ledger.repository';
+import { ExplainAvailabilityQuery } from '../src/explain/application/explain-availability.query';
+import { LedgerReadRepository } from '../src/explain/infrastructure/ledger-read.repository';
 import { ApplyLedgerEventsUseCase, type LedgerEvent } from '../src/ledger/application/apply-ledger-events.use-case';
 import { ReservationLedgerRepository } from '../src/ledger/infrastructure/reservation-ledger.repository';
 import { inventoryReservationService } from '../src/service';
+import { explainProblems, type SkuExplanationView } from './support/explain-check';
 import { orderHistory, sequentialModel, type HistoryEvent } from './support/order-histories';
 
 const ON_HAND = 50;
@@ -23,6 +26,8 @@ describe('order events converge whatever their order, duplicates and replays', (
   let db: TestDatabase;
   let dataSource: DataSource;
   let ledger: ApplyLedgerEventsUseCase;
+  let explain: ExplainAvailabilityQuery;
+  let inbox: InboxUnitOfWork;
   let run = 0;
 
   beforeAll(async () => {
@@ -38,6 +43,8 @@ describe('order events converge whatever their order, duplicates and replays', (
     );
     await dataSource.initialize();
     await runMigrations(dataSource, 'inventory');
+    explain = new ExplainAvailabilityQuery(dataSource, new LedgerReadRepository());
+    inbox = new InboxUnitOfWork(dataSource, 'inventory');
     ledger = new ApplyLedgerEventsUseCase(
       new ReservationLedgerRepository(),
       new StockLedgerRepository(new OutboxWriter(new Outbox('inventory'))),
@@ -49,27 +56,29 @@ describe('order events converge whatever their order, duplicates and replays', (
     await db?.drop();
   });
 
-  /** One transaction: the inbox drops messages already applied, the rest go in together. */
+  /**
+   * One transaction through the real inbox, as the consumer's batch handler runs it: the
+   * inbox drops messages already applied, the rest go in together, each message id once.
+   */
   async function deliver(batch: { messageId: string; event: HistoryEvent }[]): Promise<void> {
-    await inTransaction(dataSource, async (manager) => {
-      const fresh: { message_id: string }[] = await manager.query(
-        `INSERT INTO inventory.inbox (consumer, message_id) SELECT 'orders', m FROM unnest($1::uuid[]) m
-         ON CONFLICT DO NOTHING RETURNING message_id`,
-        [[...new Set(batch.map((d) => d.messageId))]],
-      );
-      const ids = new Set(fresh.map((f) => f.message_id));
-      const events: LedgerEvent[] = [];
-      for (const d of batch) {
-        if (!ids.delete(d.messageId)) continue;
-        const cause = { type: d.event.type, messageId: d.messageId, correlationId: d.messageId };
-        events.push(
-          d.event.type === 'shipment.confirmed'
-            ? { kind: 'shipment', shipment: d.event.shipment, cause }
-            : { kind: 'order', order: d.event.order, cause },
-        );
-      }
-      if (events.length > 0) await ledger.execute(manager, events);
-    });
+    await inbox.runBatchOnce(
+      'orders',
+      batch.map((d) => d.messageId),
+      async (manager, fresh) => {
+        const ids = new Set(fresh);
+        const events: LedgerEvent[] = [];
+        for (const d of batch) {
+          if (!ids.delete(d.messageId)) continue;
+          const cause = { type: d.event.type, messageId: d.messageId, correlationId: d.messageId };
+          events.push(
+            d.event.type === 'shipment.confirmed'
+              ? { kind: 'shipment', shipment: d.event.shipment, cause }
+              : { kind: 'order', order: d.event.order, cause },
+          );
+        }
+        await ledger.execute(manager, events);
+      },
+    );
   }
 
   it('matches the sequential model', async () => {
@@ -153,6 +162,10 @@ describe('order events converge whatever their order, duplicates and replays', (
             onHand: model.onHand[head.sku],
             reserved: model.reserved[head.sku],
           });
+          // The explain read model says the same, and its numbers add up.
+          const explained = (await explain.execute(head.sku)) as unknown as SkuExplanationView;
+          expect(explained).toMatchObject({ onHand: head.on_hand, reserved: head.reserved });
+          expect(explainProblems(explained)).toEqual([]);
           // The last availability.changed of the SKU says what the head says, and versions only grow.
           const published: { payload: { onHand: number; reserved: number; version: number } }[] = await dataSource.query(
             `SELECT envelope->'payload' AS payload FROM inventory.outbox

@@ -2,6 +2,7 @@ import { createEnvelope, type Envelope } from '@holdfast/contracts';
 import { AmqpConnection, EventPublisher, resolveMessagingOptions } from '@holdfast/messaging';
 import { deleteNamespace, freePort, TEST_AMQP_URL, TEST_API_KEY, TestDatabase, uniqueNamespace, waitFor } from '@holdfast/testing';
 import fc from 'fast-check';
+import { expectExplainAddsUp, type SkuExplanationView } from './support/explain-check';
 import { EventObserver } from './support/inventory-harness';
 import { orderHistory, sequentialModel, type HistoryEvent } from './support/order-histories';
 import { InventoryProcess, privateBuild } from './support/service-build';
@@ -56,6 +57,19 @@ describe('kill -9 while messages are in flight', () => {
 
       await Promise.all(envelopes.map((e) => publisher.publishEnvelope(e)));
       await waitFor('a quarter of the work done', async () => (await consumed()) >= distinct / 4, { timeoutMs: 60_000, intervalMs: 20 });
+      // Kill while a batch's transaction has written and not committed: the service's
+      // connection holds a transaction id (xid) only once it wrote something.
+      await waitFor(
+        'a batch transaction in flight',
+        async () =>
+          (
+            await db.query(
+              `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND backend_xid IS NOT NULL AND query NOT LIKE '%outbox%'`,
+            )
+          ).length > 0,
+        { timeoutMs: 60_000, intervalMs: 1 },
+      );
       await service.kill9();
       const atKill = await consumed();
       expect(atKill).toBeLessThan(distinct);
@@ -78,6 +92,14 @@ describe('kill -9 while messages are in flight', () => {
       expect(heads).toEqual(SKUS.map((sku) => ({ sku, on_hand: model.onHand[sku], reserved: model.reserved[sku] })));
       const [levels] = await db.query<{ units: number }>(`SELECT sum(on_hand)::int AS units FROM inventory.stock_levels`);
       expect(levels.units).toBe(SKUS.reduce((sum, s) => sum + model.onHand[s], 0));
+      for (const sku of SKUS) {
+        const explain = await fetch(`${service.baseUrl}/v1/availability/${sku}`, {
+          headers: { authorization: `Bearer ${TEST_API_KEY}` },
+        });
+        const body = (await explain.json()) as SkuExplanationView;
+        expect(body).toMatchObject({ onHand: model.onHand[sku], reserved: model.reserved[sku] });
+        expectExplainAddsUp(body);
+      }
     } finally {
       await service.stop();
       await publisher.close().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { expectExplainAddsUp } from './support/explain-check';
 import { InventoryHarness, ledgerTotals } from './support/inventory-harness';
 
 const availabilityEventsOf = async (h: InventoryHarness, sku: string) =>
@@ -97,6 +98,16 @@ describe('stock input from the ERP', () => {
       ).toHaveLength(1);
     });
 
+    it('applies once when the first attempts of one adjustment arrive together', async () => {
+      await h.http('PUT', '/v1/stock/ERP-RACE', { onHand: 20, asOf: 1 });
+      const request = { idempotencyKey: 'erp-move-race', sku: 'ERP-RACE', delta: 5 };
+      const answers = await Promise.all(Array.from({ length: 6 }, () => h.http('POST', '/v1/stock/adjustments', request)));
+      expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+      expect(answers.filter((a) => a.body.applied === true)).toHaveLength(1);
+      for (const a of answers) expect(a.body).toMatchObject({ appliedDelta: 5, locationOnHand: 25 });
+      expect((await ledgerTotals(h)).find((t) => t.sku === 'ERP-RACE')).toMatchObject({ on_hand: 25, levels: 25 });
+    });
+
     it('refuses a reused key with another movement, and never goes below zero', async () => {
       const reused = await h.http('POST', '/v1/stock/adjustments', {
         idempotencyKey: 'erp-move-0001',
@@ -118,5 +129,16 @@ describe('stock input from the ERP', () => {
       });
       expect(zero.status).toBe(400);
     });
+  });
+
+  it("explains every SKU of this suite with numbers that add up", async () => {
+    const totals = await ledgerTotals(h);
+    expect(totals.length).toBeGreaterThan(0);
+    for (const t of totals) {
+      const explain = await h.http('GET', `/v1/availability/${t.sku}`);
+      expect(explain.status).toBe(200);
+      expectExplainAddsUp(explain.body);
+      expect(explain.body.onHand).toBe(t.levels);
+    }
   });
 });

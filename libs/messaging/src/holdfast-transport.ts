@@ -8,7 +8,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { AmqpConnection } from './amqp-connection';
 import { EventPublisher } from './event-publisher';
 import { PermanentFailure } from './failures';
-import { HoldfastContext, type DeliveryInfo, type UnitOfWork } from './message-context';
+import { HoldfastBatchContext, HoldfastContext, type DeliveryInfo, type UnitOfWork } from './message-context';
 import {
   resolveMessagingOptions,
   type MessagingOptions,
@@ -31,9 +31,31 @@ export interface HoldfastTransportOptions extends MessagingOptions {
 /** `@EventPattern('order.placed', { queue: 'orders' })`: the queue purpose, default `events`. */
 export interface HandlerExtras {
   queue?: string;
+  /**
+   * The handler takes batches: `@Payload()` is an array of payloads and `@Ctx()` a
+   * `HoldfastBatchContext`, one transaction for all of them. A batch is what the queue's
+   * consumer has received and not yet started (at most `prefetch` messages), so it grows
+   * with the backlog and costs no waiting when the queue is quiet.
+   */
+  batch?: boolean;
 }
 
 type Outcome = 'ack' | 'requeue';
+
+/** A delivery parsed and routed, ready for its handler. */
+interface Prepared {
+  message: ConsumeMessage;
+  delivery: DeliveryInfo;
+  handler: MessageHandler;
+  headers: Record<string, unknown>;
+}
+
+/** Why a delivery never reaches a handler. */
+interface Refused {
+  message: ConsumeMessage;
+  kind: 'invalid' | 'unhandled';
+  reason: string;
+}
 
 const tracer = trace.getTracer('@holdfast/messaging');
 
@@ -59,6 +81,7 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
   private readonly channels: ChannelWrapper[] = [];
   private readonly consumerTags = new Map<ConfirmChannel, string[]>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly prepared = new WeakMap<ConsumeMessage, Prepared | Refused>();
   private closing = false;
 
   constructor(private readonly transportOptions: HoldfastTransportOptions) {
@@ -107,13 +130,12 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
       let active = 0;
       const pump = () => {
         while (active < this.options.concurrency && pending.length > 0) {
-          const message = pending.shift();
-          if (!message) break;
+          const work = this.nextWork(queue, pending);
           active++;
           const stopTimer = processingSeconds.startTimer({ queue });
-          const task = this.handleDelivery(queue, message)
-            .then((outcome) => {
-              this.settle(channel, message, outcome);
+          const task = this.handleWork(queue, work)
+            .then((outcomes) => {
+              outcomes.forEach(([message, outcome]) => this.settle(channel, message, outcome));
               stopTimer();
             })
             .finally(() => {
@@ -145,7 +167,40 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
     }
   }
 
-  private async handleDelivery(queue: string, message: ConsumeMessage): Promise<Outcome> {
+  /**
+   * Takes the next unit of work off `pending`: one message, or for a batch handler the
+   * first message with every later pending one of the same handler (up to `prefetch`).
+   * Messages of other handlers keep their place.
+   */
+  private nextWork(queue: string, pending: ConsumeMessage[]): Prepared[] | Refused {
+    const first = this.prepare(queue, pending.shift() as ConsumeMessage);
+    if ('kind' in first) return first;
+    const extras = first.handler.extras as HandlerExtras | undefined;
+    if (!extras?.batch) return [first];
+    const batch = [first];
+    for (let i = 0; i < pending.length && batch.length < this.options.prefetch;) {
+      const next = this.prepare(queue, pending[i]);
+      // One decorator's patterns share their extras object: same object, same method.
+      if (!('kind' in next) && next.handler.extras === extras) {
+        batch.push(next);
+        pending.splice(i, 1);
+      } else {
+        i++;
+      }
+    }
+    return batch;
+  }
+
+  /** Parses, validates and routes a delivery (once: a message left in `pending` keeps its result). */
+  private prepare(queue: string, message: ConsumeMessage): Prepared | Refused {
+    const known = this.prepared.get(message);
+    if (known) return known;
+    const result = this.parse(queue, message);
+    this.prepared.set(message, result);
+    return result;
+  }
+
+  private parse(queue: string, message: ConsumeMessage): Prepared | Refused {
     const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
     const attempt = Number(headers[Headers.attempt] ?? 1) || 1;
     let envelope: Envelope;
@@ -156,12 +211,11 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
         error instanceof ContractViolationError
           ? error.message
           : `unparseable body: ${(error as Error).message}`;
-      return this.deadLetter(queue, message, 'invalid', reason);
+      return { message, kind: 'invalid', reason };
     }
     const handler = this.getHandlerByPattern(envelope.type);
-    if (!handler) {
-      return this.deadLetter(queue, message, 'unhandled', `no handler for ${envelope.type} on ${queue}`);
-    }
+    if (!handler)
+      return { message, kind: 'unhandled', reason: `no handler for ${envelope.type} on ${queue}` };
     // Lag of first deliveries only: a retry's age is its backoff, not the consumer falling behind.
     if (attempt === 1 && !message.fields.redelivered) {
       const occurred = Date.parse(envelope.occurredAt);
@@ -169,32 +223,65 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
         consumerLagSeconds.observe({ queue }, Math.max(0, (Date.now() - occurred) / 1000));
     }
     const delivery: DeliveryInfo = { envelope, queue, attempt, redelivered: message.fields.redelivered };
-    const parent = contextFromHeaders(headers);
-    const span = tracer.startSpan(
-      `${envelope.type} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'rabbitmq',
-          'messaging.operation': 'process',
-          'messaging.destination.name': queue,
-          'messaging.message.id': envelope.messageId,
-          'messaging.message.conversation_id': envelope.correlationId,
+    return { message, delivery, handler, headers };
+  }
+
+  private async handleWork(queue: string, work: Prepared[] | Refused): Promise<[ConsumeMessage, Outcome][]> {
+    if ('kind' in work)
+      return [[work.message, await this.deadLetter(queue, work.message, work.kind, work.reason)]];
+    const batch = (work[0].handler.extras as HandlerExtras | undefined)?.batch === true;
+    const spans = work.map(({ delivery, headers }) => {
+      const parent = contextFromHeaders(headers);
+      const span = tracer.startSpan(
+        `${delivery.envelope.type} process`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'rabbitmq',
+            'messaging.operation': 'process',
+            'messaging.destination.name': queue,
+            'messaging.message.id': delivery.envelope.messageId,
+            'messaging.message.conversation_id': delivery.envelope.correlationId,
+            ...(batch ? { 'messaging.batch.message_count': work.length } : {}),
+          },
         },
-      },
-      parent,
-    );
+        parent,
+      );
+      return { span, parent };
+    });
     try {
-      await otelContext.with(trace.setSpan(parent, span), () => this.runHandler(handler, queue, delivery));
-      if (this.transportOptions.killAfterCommit === envelope.type) process.kill(process.pid, 'SIGKILL');
-      span.setStatus({ code: SpanStatusCode.OK });
-      return 'ack';
+      // A batch runs in its first message's span: events it writes carry that trace.
+      await otelContext.with(trace.setSpan(spans[0].parent, spans[0].span), () =>
+        batch ? this.runBatchHandler(queue, work) : this.runHandler(work[0].handler, queue, work[0].delivery),
+      );
+      if (work.some((w) => this.transportOptions.killAfterCommit === w.delivery.envelope.type)) {
+        process.kill(process.pid, 'SIGKILL');
+      }
+      spans.forEach(({ span }) => span.setStatus({ code: SpanStatusCode.OK }));
+      return work.map((w) => [w.message, 'ack']);
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-      return this.onHandlerFailure(queue, message, attempt, error);
+      for (const { span } of spans) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      }
+      if (work.length === 1) {
+        return [
+          [
+            work[0].message,
+            await this.onHandlerFailure(queue, work[0].message, work[0].delivery.attempt, error),
+          ],
+        ];
+      }
+      // One bad message must not hold its neighbours back or drag them into the retry
+      // queues: the batch, rolled back whole, is applied again one message at a time.
+      this.logger.warn(
+        `a batch of ${work.length} failed on ${queue}, applying it message by message: ${(error as Error).message}`,
+      );
+      const outcomes: [ConsumeMessage, Outcome][] = [];
+      for (const item of work) outcomes.push(...(await this.handleWork(queue, [item])));
+      return outcomes;
     } finally {
-      span.end();
+      spans.forEach(({ span }) => span.end());
     }
   }
 
@@ -217,6 +304,58 @@ export class HoldfastTransport extends Server implements CustomTransportStrategy
     if (outcome === 'duplicate') {
       this.logger.debug(`message ${delivery.envelope.messageId} already applied on ${queue}; acknowledging`);
     }
+  }
+
+  /** A batch handler over the messages not applied before, in one unit of work. */
+  private async runBatchHandler(queue: string, work: Prepared[]): Promise<void> {
+    const handler = work[0].handler;
+    const invoke = async (transaction: unknown, deliveries: DeliveryInfo[]) => {
+      const result: unknown = await handler(
+        deliveries.map((d) => d.envelope.payload),
+        new HoldfastBatchContext([deliveries, transaction]),
+      );
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    };
+    const deliveries = work.map((w) => w.delivery);
+    const unitOfWork = this.transportOptions.unitOfWork;
+    if (!unitOfWork) {
+      await invoke(undefined, deliveries);
+      consumedMessages.inc({ queue, outcome: 'applied' }, deliveries.length);
+      return;
+    }
+    if (!unitOfWork.runBatchOnce) {
+      for (const d of deliveries) await this.runHandlerOnce(unitOfWork, queue, d, (tx) => invoke(tx, [d]));
+      return;
+    }
+    let applied = 0;
+    await unitOfWork.runBatchOnce(
+      queue,
+      deliveries.map((d) => d.envelope.messageId),
+      async (transaction, fresh) => {
+        // Each fresh id once: a message published twice may sit in one batch twice.
+        const seen = new Set<string>();
+        const chosen = deliveries.filter((d) => {
+          const id = d.envelope.messageId.toLowerCase();
+          if (!fresh.has(id) || seen.has(id)) return false;
+          seen.add(id);
+          return true;
+        });
+        applied = chosen.length;
+        await invoke(transaction, chosen);
+      },
+    );
+    consumedMessages.inc({ queue, outcome: 'applied' }, applied);
+    consumedMessages.inc({ queue, outcome: 'duplicate' }, deliveries.length - applied);
+  }
+
+  private async runHandlerOnce(
+    unitOfWork: UnitOfWork,
+    queue: string,
+    delivery: DeliveryInfo,
+    invoke: (transaction: unknown) => Promise<void>,
+  ): Promise<void> {
+    const outcome = await unitOfWork.runOnce(queue, delivery.envelope.messageId, invoke);
+    consumedMessages.inc({ queue, outcome: outcome === 'duplicate' ? 'duplicate' : 'applied' });
   }
 
   private async onHandlerFailure(

@@ -29,6 +29,22 @@ export class HoldfastContext<TTransaction = unknown> extends BaseRpcContext<[Del
 }
 
 /**
+ * The context of a batch handler (`@EventPattern(…, { batch: true })`): the handler gets
+ * the payloads of several messages (`@Payload()` is an array, in delivery order) and one
+ * transaction for all of them. Messages already applied are left out before the call.
+ */
+export class HoldfastBatchContext<TTransaction = unknown> extends BaseRpcContext<
+  [DeliveryInfo[], TTransaction]
+> {
+  get deliveries(): DeliveryInfo[] {
+    return this.args[0];
+  }
+  get transaction(): TTransaction {
+    return this.args[1];
+  }
+}
+
+/**
  * Runs a handler exactly once per (consumer, messageId): the persistence lib implements
  * it with an inbox row written in the handler's own transaction. `duplicate` means the
  * message was already applied, so it is only acknowledged.
@@ -39,4 +55,13 @@ export interface UnitOfWork<TTransaction = unknown> {
     messageId: string,
     work: (transaction: TTransaction) => Promise<void>,
   ): Promise<'applied' | 'duplicate'>;
+  /**
+   * The same for several messages in one transaction: records every id, runs `work` with
+   * those not seen before (if any) and returns them. A failure rolls back all of them.
+   */
+  runBatchOnce?(
+    consumer: string,
+    messageIds: readonly string[],
+    work: (transaction: TTransaction, fresh: ReadonlySet<string>) => Promise<void>,
+  ): Promise<ReadonlySet<string>>;
 }

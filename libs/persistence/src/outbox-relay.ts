@@ -82,6 +82,8 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** An event was written since the current pass began: the next pass starts at once. */
+  private written = false;
   private unsubscribe?: () => void;
   private lastCleanup = 0;
 
@@ -97,7 +99,10 @@ export class OutboxRelay {
     this.retryBaseMs = options.retryBaseMs ?? 500;
     this.retentionHours = options.retentionHours ?? 72;
     this.killAfterPublish = options.killAfterPublish;
-    this.unsubscribe = outbox?.onWrite(() => this.wake?.());
+    this.unsubscribe = outbox?.onWrite(() => {
+      this.written = true;
+      this.wake?.();
+    });
   }
 
   start(): void {
@@ -126,6 +131,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (this.running) {
       let full = false;
+      this.written = false;
       try {
         const { published, claimed } = await this.relayOnce();
         full = claimed === this.batchSize && published > 0;
@@ -133,7 +139,8 @@ export class OutboxRelay {
       } catch (error) {
         this.logger.warn(`outbox relay pass failed: ${(error as Error).message}`);
       }
-      if (!full && this.running) {
+      // A nudge that came while the pass ran would otherwise wait a whole poll interval.
+      if (!full && !this.written && this.running) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.pollIntervalMs);
           this.wake = () => {

@@ -37,10 +37,16 @@ export class Outbox {
       [envelope.messageId, envelope.type, JSON.stringify(envelope), JSON.stringify(currentTraceHeaders())],
     );
     // Nudge the relay; it usually runs after this transaction committed. If not, its
-    // regular poll (every OUTBOX_POLL_MS) picks the row up.
-    const timer = setTimeout(() => this.listeners.forEach((l) => l()), 5);
+    // regular poll (every OUTBOX_POLL_MS) picks the row up, unless the code that commits
+    // nudges it again (the inbox does, after each consumer transaction).
+    const timer = setTimeout(() => this.nudge(), 5);
     timer.unref();
     return envelope;
+  }
+
+  /** Tells the relay that rows may be due now (call after a commit that wrote some). */
+  nudge(): void {
+    this.listeners.forEach((l) => l());
   }
 
   onWrite(listener: () => void): () => void {

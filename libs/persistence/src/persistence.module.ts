@@ -75,8 +75,9 @@ export class PersistenceModule {
         },
         {
           provide: InboxUnitOfWork,
-          useFactory: (ds: DataSource, o: PersistenceOptions) => new InboxUnitOfWork(ds, o.schema),
-          inject: [DataSource, PERSISTENCE_OPTIONS],
+          useFactory: (ds: DataSource, o: PersistenceOptions, outbox: Outbox) =>
+            new InboxUnitOfWork(ds, o.schema, outbox),
+          inject: [DataSource, PERSISTENCE_OPTIONS, Outbox],
         },
         RelayLifecycle,
       ],

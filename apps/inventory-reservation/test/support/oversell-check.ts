@@ -10,9 +10,9 @@ type Query = <T extends Record<string, unknown>>(sql: string, params?: unknown[]
 /**
  * The ledger's promises, checked against the database: `reserved` equals the sum of the
  * active reservations (nothing lost), and the stock.oversold events name exactly the
- * reservations made beyond on-hand: one event per unit of shortfall, shortfalls 1…N
- * each once, each naming a distinct order that really holds the SKU. Returns what is
- * wrong (empty when all holds).
+ * reservations made beyond on-hand: shortfalls rising to N, each event naming one order
+ * per unit of growth, N distinct orders in all, each really holding the SKU. Returns
+ * what is wrong (empty when all holds).
  */
 export async function oversellProblems(query: Query, workload: readonly SkuWorkload[]): Promise<string[]> {
   const problems: string[] = [];
@@ -29,19 +29,24 @@ export async function oversellProblems(query: Query, workload: readonly SkuWorkl
     if (head?.reserved !== active) problems.push(`${w.sku}: reserved ${head?.reserved} but active reservations hold ${active}`);
     if (active !== w.reservations) problems.push(`${w.sku}: ${active} units reserved, expected ${w.reservations}`);
 
+    // In publication order. A transaction (one batch) that pushes the SKU further below
+    // zero raises one event: its shortfall is the new total, its orders the one-unit
+    // reservations that made the growth, one per unit.
     const events = await query<{ shortfall: number; orders: { orderId: string }[] }>(
       `SELECT (envelope->'payload'->>'shortfall')::int AS shortfall, envelope->'payload'->'orders' AS orders
-         FROM inventory.outbox WHERE routing_key = 'stock.oversold' AND envelope->'payload'->>'sku' = $1`,
+         FROM inventory.outbox WHERE routing_key = 'stock.oversold' AND envelope->'payload'->>'sku' = $1 ORDER BY id`,
       [w.sku],
     );
     const expected = Math.max(0, w.reservations - w.onHand);
-    const shortfalls = events.map((e) => e.shortfall).sort((a, b) => a - b);
-    if (JSON.stringify(shortfalls) !== JSON.stringify(Array.from({ length: expected }, (_, i) => i + 1))) {
-      problems.push(
-        `${w.sku}: expected ${expected} stock.oversold events with shortfalls 1…${expected}, got ${events.length} ` +
-          `(max shortfall ${shortfalls[shortfalls.length - 1] ?? 0})`,
-      );
-    }
+    const last = events.length > 0 ? events[events.length - 1].shortfall : 0;
+    if (last !== expected) problems.push(`${w.sku}: the last stock.oversold says shortfall ${last}, expected ${expected}`);
+    events.forEach((e, i) => {
+      const growth = e.shortfall - (i > 0 ? events[i - 1].shortfall : 0);
+      if (growth <= 0) problems.push(`${w.sku}: stock.oversold #${i + 1} does not grow the shortfall (${e.shortfall})`);
+      if (e.orders.length !== growth) {
+        problems.push(`${w.sku}: stock.oversold #${i + 1} grows the shortfall by ${growth} but names ${e.orders.length} orders`);
+      }
+    });
     const named = events.flatMap((e) => e.orders.map((o) => o.orderId));
     if (new Set(named).size !== named.length) problems.push(`${w.sku}: an order is named in two oversold events`);
     if (named.length > 0) {

@@ -4,41 +4,53 @@ import {
   type OrderEventPayload,
   type ShipmentConfirmedPayload,
 } from '@holdfast/contracts';
-import { HoldfastContext } from '@holdfast/messaging';
+import { HoldfastBatchContext, type DeliveryInfo } from '@holdfast/messaging';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
 import { ApplyLedgerEventsUseCase, type LedgerCause } from '../application/apply-ledger-events.use-case';
 
-function causeOf(ctx: HoldfastContext): LedgerCause {
-  return { type: ctx.envelope.type, messageId: ctx.envelope.messageId, correlationId: ctx.envelope.correlationId };
+function causeOf(delivery: DeliveryInfo): LedgerCause {
+  const { envelope } = delivery;
+  return { type: envelope.type, messageId: envelope.messageId, correlationId: envelope.correlationId };
 }
 
 /**
  * Order and shipment events into the ledger. Queue names are wire names
  * (`<ns>.inventory-reservation.orders`, `….shipments`): renaming one strands its messages.
  *
- * Each message is applied in the transaction the transport's inbox opened for it. The
- * use case takes any number of events at once; when the transport offers batches, these
- * handlers pass a whole batch in one call (see the README).
+ * Batch handlers: the transport hands over every message the consumer holds (up to
+ * AMQP_PREFETCH) with one transaction for all of them and their inbox rows, so a backlog
+ * costs one transaction per batch, not per message. If a batch fails, the transport
+ * applies its messages one by one, so a bad message is retried or dead-lettered alone.
  */
 @Controller()
 export class OrderEventsMessageController {
   constructor(@Inject(ApplyLedgerEventsUseCase) private readonly ledger: ApplyLedgerEventsUseCase) {}
 
-  @EventPattern([...ORDER_ROUTING_KEYS], { queue: 'orders' })
-  async onOrderEvent(
-    @Payload() payload: OrderEventPayload,
-    @Ctx() ctx: HoldfastContext<EntityManager>,
+  @EventPattern([...ORDER_ROUTING_KEYS], { queue: 'orders', batch: true })
+  async onOrderEvents(
+    @Payload() payloads: OrderEventPayload[],
+    @Ctx() ctx: HoldfastBatchContext<EntityManager>,
   ): Promise<void> {
-    await this.ledger.execute(ctx.transaction, [{ kind: 'order', order: payload.order, cause: causeOf(ctx) }]);
+    await this.ledger.execute(
+      ctx.transaction,
+      payloads.map((payload, i) => ({
+        kind: 'order',
+        order: payload.order,
+        cause: causeOf(ctx.deliveries[i]),
+      })),
+    );
   }
 
-  @EventPattern(RoutingKeys.shipmentConfirmed, { queue: 'shipments' })
-  async onShipmentConfirmed(
-    @Payload() payload: ShipmentConfirmedPayload,
-    @Ctx() ctx: HoldfastContext<EntityManager>,
+  @EventPattern(RoutingKeys.shipmentConfirmed, { queue: 'shipments', batch: true })
+  async onShipmentsConfirmed(
+    @Payload() payloads: ShipmentConfirmedPayload[],
+    @Ctx() ctx: HoldfastBatchContext<EntityManager>,
   ): Promise<void> {
-    await this.ledger.execute(ctx.transaction, [{ kind: 'shipment', shipment: payload, cause: causeOf(ctx) }]);
+    await this.ledger.execute(
+      ctx.transaction,
+      payloads.map((shipment, i) => ({ kind: 'shipment', shipment, cause: causeOf(ctx.deliveries[i]) })),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { OrderSnapshot, ShipmentConfirmedPayload } from '@holdfast/contracts';
+import { PermanentFailure } from '@holdfast/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { compareOrderRefs, orderKey, type OrderRef } from '../../common/order-ref';
@@ -64,6 +65,7 @@ export class ApplyLedgerEventsUseCase {
   ) {}
 
   async execute(manager: EntityManager, events: readonly LedgerEvent[]): Promise<LedgerOutcome> {
+    assertQuantitiesFit(events);
     const groups = groupByOrder(events);
     const heads: OrderHeadWrite[] = groups.map((g) =>
       g.snapshot
@@ -180,6 +182,31 @@ export class ApplyLedgerEventsUseCase {
     await this.reservations.write(manager, writes);
     await this.stock.applyChanges(manager, skuHeads, changes);
     return outcome;
+  }
+}
+
+/** The ledger counts units in Postgres integers; the contracts allow any whole number. */
+const MAX_LINE_UNITS = 1_000_000_000;
+
+/**
+ * A quantity the ledger cannot hold can never be applied: it fails at once (dead-lettered
+ * with this reason, not retried), before any statement, instead of as an integer overflow
+ * deep in a batch. Bundles multiply units, hence a bound well below 2^31.
+ */
+function assertQuantitiesFit(events: readonly LedgerEvent[]): void {
+  for (const e of events) {
+    const lines =
+      e.kind === 'order'
+        ? e.order.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantityOrdered }))
+        : e.shipment.lines;
+    const ref = e.kind === 'order' ? e.order.orderId : e.shipment.orderId;
+    for (const l of lines) {
+      if (l.quantity > MAX_LINE_UNITS) {
+        throw new PermanentFailure(
+          `order ${ref} line ${l.lineId}: ${l.quantity} units exceed the ledger's limit of ${MAX_LINE_UNITS} per line`,
+        );
+      }
+    }
   }
 }
 
