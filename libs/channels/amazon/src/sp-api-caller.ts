@@ -14,6 +14,8 @@ export class SpApiError extends Error {
     /** Amazon's error code (`InvalidInput`, `QuotaExceeded`, …) or a network error code. */
     readonly code: string,
     message: string,
+    /** For `malformed`: the body as received, so the caller can keep it as evidence. */
+    readonly bodyText?: string,
   ) {
     super(`${operation}: ${status ?? 'no response'} ${code}: ${message}`);
   }
@@ -129,7 +131,14 @@ export class SpApiCaller {
         body = JSON.parse(raw.body);
       } catch {
         if (status < 300)
-          throw new SpApiError('malformed', operation, status, 'MalformedBody', 'response body is not JSON');
+          throw new SpApiError(
+            'malformed',
+            operation,
+            status,
+            'MalformedBody',
+            'response body is not JSON',
+            raw.body,
+          );
         body = null;
       }
     }
