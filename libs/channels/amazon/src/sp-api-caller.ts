@@ -101,10 +101,13 @@ export class SpApiCaller {
     { idempotent = true, signal }: { idempotent?: boolean; signal?: AbortSignal } = {},
   ): Promise<SpApiResponse<T>> {
     for (let attempt = 1; ; attempt++) {
-      await this.limiter.acquire(this.account, operation, signal);
+      const takenAt = await this.limiter.acquire(this.account, operation, signal);
       try {
-        return await this.once<T>(operation, request);
+        const response = await this.once<T>(operation, request);
+        this.limiter.settle(this.account, operation, takenAt);
+        return response;
       } catch (error) {
+        this.limiter.settle(this.account, operation, takenAt);
         const e = error instanceof SpApiError ? error : this.classifyThrown(operation, error);
         const retry = e.kind === 'throttled' || (e.kind === 'transient' && idempotent);
         if (!retry || attempt >= this.maxAttempts) throw e;
