@@ -192,6 +192,73 @@ describe('order-ingest: every order, exactly once', () => {
     expect(health.pollsFailed).toBeGreaterThanOrEqual(1);
   });
 
+  it('an order with an unknown status or without items is an ingest error with its raw payload; the rest of the page is imported', async () => {
+    const digits = (n: number) => String(Math.floor(Math.random() * 10 ** n)).padStart(n, '0');
+    const [odd, empty] = [`406-${digits(7)}-${digits(7)}`, `406-${digits(7)}-${digits(7)}`];
+    const faults = [
+      { operation: 'searchOrders', kind: 'unknownOrderStatus', orderId: odd },
+      { operation: 'searchOrders', kind: 'orderWithoutItems', orderId: empty },
+    ];
+    for (const fault of faults)
+      expect((await system.sim.control('POST', '/_sim/faults', fault)).status).toBe(201);
+    await system.sim.createOrder({ orderId: odd, items: [{ sellerSku: 'ODD-01', quantity: 1 }] });
+    await system.sim.createOrder({ orderId: empty, items: [{ sellerSku: 'EMPTY-01', quantity: 1 }] });
+    const good = await system.sim.createOrder({ items: [{ sellerSku: 'GOOD-01', quantity: 2 }] });
+
+    await system.eventFor(good.orderId, 'order.placed');
+    type IngestError = {
+      orderId: string | null;
+      problem: string;
+      operation: string;
+      rawPayload: string | null;
+      resolvedAt: string | null;
+    };
+    const errorsOf = async (orderId: string): Promise<IngestError[]> =>
+      (
+        await system.http<{ errors: IngestError[] }>('GET', `/v1/ingest-errors?accountId=${ACCOUNT_ID}`)
+      ).body.errors.filter((e) => e.orderId === orderId);
+    const [oddError] = await waitFor('the ingest error of the order with an unknown status', async () => {
+      const errors = await errorsOf(odd);
+      return errors.length > 0 ? errors : undefined;
+    });
+    const [emptyError] = await waitFor('the ingest error of the order without items', async () => {
+      const errors = await errorsOf(empty);
+      return errors.length > 0 ? errors : undefined;
+    });
+    expect(oddError).toMatchObject({
+      problem: 'unknown-status',
+      operation: 'searchOrders',
+      resolvedAt: null,
+    });
+    expect(emptyError).toMatchObject({ problem: 'no-items', operation: 'searchOrders', resolvedAt: null });
+    // Each refers to what Amazon sent for that order.
+    const oddRaw = (await system.http('GET', oddError.rawPayload!)).body;
+    expect(oddRaw.body).toMatchObject({
+      orderId: odd,
+      fulfillment: { fulfillmentStatus: 'ON_HOLD_FOR_REVIEW' },
+    });
+    const emptyRaw = (await system.http('GET', emptyError.rawPayload!)).body;
+    expect(emptyRaw.body).toMatchObject({ orderId: empty, orderItems: [] });
+    // Neither was imported or announced; overlapping polls did not pile up errors.
+    expect(system.eventsOf(odd)).toEqual([]);
+    expect(system.eventsOf(empty)).toEqual([]);
+    const snapshots = await system.db.query(
+      `SELECT 1 FROM order_ingest.order_snapshots WHERE order_id = ANY($1)`,
+      [[odd, empty]],
+    );
+    expect(snapshots).toEqual([]);
+    expect(await errorsOf(odd)).toHaveLength(1);
+
+    // Amazon sends them right: the next overlapping poll imports them and resolves the errors.
+    await system.sim.control('DELETE', '/_sim/faults');
+    await system.eventFor(odd, 'order.placed');
+    await system.eventFor(empty, 'order.placed');
+    await waitFor(
+      'the errors resolved',
+      async () => (await errorsOf(odd))[0]?.resolvedAt && (await errorsOf(empty))[0]?.resolvedAt,
+    );
+  });
+
   it('lists orders with filters and cursor paging; reports poll health', async () => {
     const firstPage = await system.http('GET', `/v1/orders?accountId=${ACCOUNT_ID}&limit=2`);
     expect(firstPage.status).toBe(200);
