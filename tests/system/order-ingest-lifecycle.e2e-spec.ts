@@ -249,10 +249,13 @@ describe('order-ingest: every order, exactly once', () => {
     expect(snapshots).toEqual([]);
     expect(await errorsOf(odd)).toHaveLength(1);
 
-    // Amazon sends them right: the next overlapping poll imports them and resolves the errors.
+    // Amazon sends them right (and they get paid, so the next poll surely sees them again):
+    // they are imported, announced once, and their errors resolved.
     await system.sim.control('DELETE', '/_sim/faults');
-    await system.eventFor(odd, 'order.placed');
-    await system.eventFor(empty, 'order.placed');
+    await system.sim.setStatus(odd, 'UNSHIPPED');
+    await system.sim.setStatus(empty, 'UNSHIPPED');
+    expect((await system.eventFor(odd, 'order.placed')).status).toBe('confirmed');
+    expect((await system.eventFor(empty, 'order.placed')).status).toBe('confirmed');
     await waitFor(
       'the errors resolved',
       async () => (await errorsOf(odd))[0]?.resolvedAt && (await errorsOf(empty))[0]?.resolvedAt,
