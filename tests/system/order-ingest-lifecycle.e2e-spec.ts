@@ -42,8 +42,20 @@ describe('order-ingest: every order, exactly once', () => {
       channelStatus: 'PENDING',
       fulfilledBy: 'MERCHANT',
       lines: [
-        { lineId: order.items[0].orderItemId, channelSku: 'MUG-01', quantityOrdered: 2, quantityShipped: 0, quantityCanceled: 0 },
-        { lineId: order.items[1].orderItemId, channelSku: 'TEA-02', quantityOrdered: 1, quantityShipped: 0, quantityCanceled: 0 },
+        {
+          lineId: order.items[0].orderItemId,
+          channelSku: 'MUG-01',
+          quantityOrdered: 2,
+          quantityShipped: 0,
+          quantityCanceled: 0,
+        },
+        {
+          lineId: order.items[1].orderItemId,
+          channelSku: 'TEA-02',
+          quantityOrdered: 1,
+          quantityShipped: 0,
+          quantityCanceled: 0,
+        },
       ],
     });
     // No personal data on the wire.
@@ -71,9 +83,17 @@ describe('order-ingest: every order, exactly once', () => {
         countryCode: simOrder.deliveryAddress.countryCode,
       },
     });
-    expect(withPii.body.events.map((e: { eventType: string }) => e.eventType)).toEqual(['order.placed', 'order.confirmed']);
+    expect(withPii.body.events.map((e: { eventType: string }) => e.eventType)).toEqual([
+      'order.placed',
+      'order.confirmed',
+    ]);
 
-    const reader = await system.http('GET', `/v1/accounts/${ACCOUNT_ID}/orders/${pendingOrderId}`, undefined, { key: READER_API_KEY });
+    const reader = await system.http(
+      'GET',
+      `/v1/accounts/${ACCOUNT_ID}/orders/${pendingOrderId}`,
+      undefined,
+      { key: READER_API_KEY },
+    );
     expect(reader.status).toBe(200);
     expect(reader.body.buyerData).toEqual({ state: 'withheld', requiredScope: 'orders:pii' });
     expect(JSON.stringify(reader.body)).not.toContain(simOrder.buyer.buyerName);
@@ -114,12 +134,17 @@ describe('order-ingest: every order, exactly once', () => {
     });
     expect(system.distinctEvents(pendingOrderId)).toEqual({ 'order.placed': 1, 'order.confirmed': 1 });
     expect(await system.outboxTypes(pendingOrderId)).toEqual(['order.placed', 'order.confirmed']);
-    const changes = await system.db.query(`SELECT 1 FROM order_ingest.order_changes WHERE order_id = $1`, [pendingOrderId]);
+    const changes = await system.db.query(`SELECT 1 FROM order_ingest.order_changes WHERE order_id = $1`, [
+      pendingOrderId,
+    ]);
     expect(changes).toHaveLength(2);
   });
 
   it('an Amazon-fulfilled order is emitted with fulfilledBy AMAZON; the account does not reserve for it unless told', async () => {
-    const order = await system.sim.createOrder({ fulfilledBy: 'AMAZON', items: [{ sellerSku: 'FBA-01', quantity: 1 }] });
+    const order = await system.sim.createOrder({
+      fulfilledBy: 'AMAZON',
+      items: [{ sellerSku: 'FBA-01', quantity: 1 }],
+    });
     const placed = await system.eventFor(order.orderId, 'order.placed');
     expect(placed.fulfilledBy).toBe('AMAZON');
     const account = await system.http('GET', `/v1/accounts/${ACCOUNT_ID}`);
@@ -132,39 +157,136 @@ describe('order-ingest: every order, exactly once', () => {
     const detail = await system.http('GET', `/v1/accounts/${ACCOUNT_ID}/orders/${order.orderId}`);
     expect(detail.body.buyerData).toEqual({ state: 'none' });
 
-    const changed = await system.http('PATCH', `/v1/accounts/${ACCOUNT_ID}/options`, { reserveAmazonFulfilled: true });
+    const changed = await system.http('PATCH', `/v1/accounts/${ACCOUNT_ID}/options`, {
+      reserveAmazonFulfilled: true,
+    });
     expect(changed.status).toBe(200);
-    expect((await system.http('GET', `/v1/accounts/${ACCOUNT_ID}`)).body.options.reserveAmazonFulfilled).toBe(true);
+    expect((await system.http('GET', `/v1/accounts/${ACCOUNT_ID}`)).body.options.reserveAmazonFulfilled).toBe(
+      true,
+    );
     await system.setOptions({ reserveAmazonFulfilled: false });
   });
 
   it('a malformed SP-API answer is an ingest error; the orders are imported by the next poll', async () => {
-    await system.sim.control('POST', '/_sim/faults', { operation: 'searchOrders', kind: 'malformedBody', limit: 1 });
+    await system.sim.control('POST', '/_sim/faults', {
+      operation: 'searchOrders',
+      kind: 'malformedBody',
+      limit: 1,
+    });
     const order = await system.sim.createOrder({ items: [{ sellerSku: 'MAL-01', quantity: 1 }] });
     await system.eventFor(order.orderId, 'order.placed');
     const errors = await system.http('GET', `/v1/ingest-errors?accountId=${ACCOUNT_ID}`);
-    expect(errors.body.errors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ problem: 'malformed-response', operation: 'searchOrders', orderId: null })]),
-    );
+    const malformed = errors.body.errors.find((e: { problem: string }) => e.problem === 'malformed-response');
+    expect(malformed).toMatchObject({
+      operation: 'searchOrders',
+      orderId: null,
+      rawPayload: expect.stringMatching(/^\/v1\/raw-payloads\/\d+$/),
+    });
+    // The reference leads to what Amazon sent: a body cut short, kept as text.
+    const raw = await system.http('GET', malformed.rawPayload);
+    expect(raw.status).toBe(200);
+    expect(raw.body).toMatchObject({ accountId: ACCOUNT_ID, operation: 'searchOrders', body: null });
+    expect(raw.body.bodyText).toMatch(/^\{/);
+    expect(() => JSON.parse(raw.body.bodyText)).toThrow();
     const health = (await system.http('GET', '/v1/poll-health')).body.accounts[0];
     expect(health.pollsFailed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('an order with an unknown status or without items is an ingest error with its raw payload; the rest of the page is imported', async () => {
+    const digits = (n: number) => String(Math.floor(Math.random() * 10 ** n)).padStart(n, '0');
+    const [odd, empty] = [`406-${digits(7)}-${digits(7)}`, `406-${digits(7)}-${digits(7)}`];
+    const faults = [
+      { operation: 'searchOrders', kind: 'unknownOrderStatus', orderId: odd },
+      { operation: 'searchOrders', kind: 'orderWithoutItems', orderId: empty },
+    ];
+    for (const fault of faults)
+      expect((await system.sim.control('POST', '/_sim/faults', fault)).status).toBe(201);
+    await system.sim.createOrder({ orderId: odd, items: [{ sellerSku: 'ODD-01', quantity: 1 }] });
+    await system.sim.createOrder({ orderId: empty, items: [{ sellerSku: 'EMPTY-01', quantity: 1 }] });
+    const good = await system.sim.createOrder({ items: [{ sellerSku: 'GOOD-01', quantity: 2 }] });
+
+    await system.eventFor(good.orderId, 'order.placed');
+    type IngestError = {
+      orderId: string | null;
+      problem: string;
+      operation: string;
+      rawPayload: string | null;
+      resolvedAt: string | null;
+    };
+    const errorsOf = async (orderId: string): Promise<IngestError[]> =>
+      (
+        await system.http<{ errors: IngestError[] }>('GET', `/v1/ingest-errors?accountId=${ACCOUNT_ID}`)
+      ).body.errors.filter((e) => e.orderId === orderId);
+    const [oddError] = await waitFor('the ingest error of the order with an unknown status', async () => {
+      const errors = await errorsOf(odd);
+      return errors.length > 0 ? errors : undefined;
+    });
+    const [emptyError] = await waitFor('the ingest error of the order without items', async () => {
+      const errors = await errorsOf(empty);
+      return errors.length > 0 ? errors : undefined;
+    });
+    expect(oddError).toMatchObject({
+      problem: 'unknown-status',
+      operation: 'searchOrders',
+      resolvedAt: null,
+    });
+    expect(emptyError).toMatchObject({ problem: 'no-items', operation: 'searchOrders', resolvedAt: null });
+    // Each refers to what Amazon sent for that order.
+    const oddRaw = (await system.http('GET', oddError.rawPayload!)).body;
+    expect(oddRaw.body).toMatchObject({
+      orderId: odd,
+      fulfillment: { fulfillmentStatus: 'ON_HOLD_FOR_REVIEW' },
+    });
+    const emptyRaw = (await system.http('GET', emptyError.rawPayload!)).body;
+    expect(emptyRaw.body).toMatchObject({ orderId: empty, orderItems: [] });
+    // Neither was imported or announced; overlapping polls did not pile up errors.
+    expect(system.eventsOf(odd)).toEqual([]);
+    expect(system.eventsOf(empty)).toEqual([]);
+    const snapshots = await system.db.query(
+      `SELECT 1 FROM order_ingest.order_snapshots WHERE order_id = ANY($1)`,
+      [[odd, empty]],
+    );
+    expect(snapshots).toEqual([]);
+    expect(await errorsOf(odd)).toHaveLength(1);
+
+    // Amazon sends them right (and they get paid, so the next poll surely sees them again):
+    // they are imported, announced once, and their errors resolved.
+    await system.sim.control('DELETE', '/_sim/faults');
+    await system.sim.setStatus(odd, 'UNSHIPPED');
+    await system.sim.setStatus(empty, 'UNSHIPPED');
+    expect((await system.eventFor(odd, 'order.placed')).status).toBe('confirmed');
+    expect((await system.eventFor(empty, 'order.placed')).status).toBe('confirmed');
+    await waitFor(
+      'the errors resolved',
+      async () => (await errorsOf(odd))[0]?.resolvedAt && (await errorsOf(empty))[0]?.resolvedAt,
+    );
   });
 
   it('lists orders with filters and cursor paging; reports poll health', async () => {
     const firstPage = await system.http('GET', `/v1/orders?accountId=${ACCOUNT_ID}&limit=2`);
     expect(firstPage.status).toBe(200);
     expect(firstPage.body.orders).toHaveLength(2);
-    const secondPage = await system.http('GET', `/v1/orders?accountId=${ACCOUNT_ID}&limit=2&cursor=${firstPage.body.nextCursor}`);
-    const ids = [...firstPage.body.orders, ...secondPage.body.orders].map((o: { orderId: string }) => o.orderId);
+    const secondPage = await system.http(
+      'GET',
+      `/v1/orders?accountId=${ACCOUNT_ID}&limit=2&cursor=${firstPage.body.nextCursor}`,
+    );
+    const ids = [...firstPage.body.orders, ...secondPage.body.orders].map(
+      (o: { orderId: string }) => o.orderId,
+    );
     expect(new Set(ids).size).toBe(ids.length);
     expect(secondPage.body.orders.length).toBeGreaterThan(0);
 
     const canceled = await system.http('GET', '/v1/orders?status=canceled');
     expect(canceled.body.orders.length).toBeGreaterThanOrEqual(1);
     expect(canceled.body.orders.every((o: { status: string }) => o.status === 'canceled')).toBe(true);
-    const future = await system.http('GET', `/v1/orders?since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`);
+    const future = await system.http(
+      'GET',
+      `/v1/orders?since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`,
+    );
     expect(future.body.orders).toEqual([]);
-    const amazon = await system.http('GET', '/v1/orders?fulfilledBy=AMAZON', undefined, { key: READER_API_KEY });
+    const amazon = await system.http('GET', '/v1/orders?fulfilledBy=AMAZON', undefined, {
+      key: READER_API_KEY,
+    });
     expect(amazon.body.orders.map((o: { fulfilledBy: string }) => o.fulfilledBy)).toEqual(['AMAZON']);
 
     const health = (await system.http('GET', '/v1/poll-health')).body.accounts[0];
@@ -200,7 +322,9 @@ describe('order-ingest: every order, exactly once', () => {
     const unknown = await system.http('POST', '/v1/accounts/nobody/catch-up-runs');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'account.not-found' });
-    const noScope = await system.http('POST', `/v1/accounts/${ACCOUNT_ID}/catch-up-runs`, undefined, { key: READER_API_KEY });
+    const noScope = await system.http('POST', `/v1/accounts/${ACCOUNT_ID}/catch-up-runs`, undefined, {
+      key: READER_API_KEY,
+    });
     expect(noScope.status).toBe(403);
   });
 });

@@ -185,6 +185,47 @@ describe('faults on demand', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('spoils the named order of an Orders API answer (unknown status, no items) and leaves the rest alone', async () => {
+    const other = (
+      await harness.createOrder({
+        marketplaceId: IT,
+        createdAt: minutesAgo(9),
+        items: [{ sellerSku: 'F-2', quantity: 1 }],
+      })
+    ).orderId;
+    await harness.control('POST', '/_sim/faults', {
+      operation: 'searchOrders',
+      kind: 'unknownOrderStatus',
+      orderId,
+    });
+    await harness.control('POST', '/_sim/faults', {
+      operation: 'getOrder',
+      kind: 'orderWithoutItems',
+      orderId,
+    });
+
+    const search = await harness.https(
+      'GET',
+      `/orders/2026-01-01/orders?createdAfter=${encodeURIComponent(minutesAgo(30))}&marketplaceIds=${IT}&includedData=FULFILLMENT`,
+    );
+    expect(search.status).toBe(200);
+    const byId = new Map(search.json.orders.map((o: { orderId: string }) => [o.orderId, o]));
+    expect(byId.get(orderId)).toMatchObject({ fulfillment: { fulfillmentStatus: 'ON_HOLD_FOR_REVIEW' } });
+    expect(byId.get(other)).toMatchObject({
+      fulfillment: { fulfillmentStatus: 'PENDING' },
+      orderItems: [expect.anything()],
+    });
+
+    const spoilt = await getOrder();
+    expect(spoilt.status).toBe(200);
+    expect(spoilt.json.order.orderItems).toEqual([]);
+    // The order itself is unchanged at the simulator.
+    expect((await harness.control('GET', `/_sim/orders/${orderId}`)).json).toMatchObject({
+      status: 'PENDING',
+      items: [expect.anything()],
+    });
+  });
+
   it('refuses a fault for an operation the simulator does not serve', async () => {
     const result = await harness.control('POST', '/_sim/faults', {
       operation: 'getCatalogItem',

@@ -30,7 +30,10 @@ export const DE = 'A1PA6795UKMFR9';
 const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export interface SimStats {
-  operations: Record<string, { calls: number; succeeded: number; throttled: number; invalid: number; serverErrors: number }>;
+  operations: Record<
+    string,
+    { calls: number; succeeded: number; throttled: number; invalid: number; serverErrors: number }
+  >;
 }
 
 /** The SP-API simulator as a process (its build), on free ports, time-scaled. */
@@ -45,7 +48,11 @@ export class SpApiSimulatorProcess {
   ) {}
 
   static async start(directory: string, env: Record<string, string> = {}): Promise<SpApiSimulatorProcess> {
-    const sim = new SpApiSimulatorProcess(await freePort(), await freePort(), path.join(directory, 'sp-api-simulator-ca.pem'));
+    const sim = new SpApiSimulatorProcess(
+      await freePort(),
+      await freePort(),
+      path.join(directory, 'sp-api-simulator-ca.pem'),
+    );
     const main = path.join(REPO_ROOT, 'dist', 'apps', 'sp-api-simulator', 'src', 'main.js');
     const child = spawn(process.execPath, [main], {
       env: {
@@ -82,7 +89,11 @@ export class SpApiSimulatorProcess {
     return `https://127.0.0.1:${this.spApiPort}`;
   }
 
-  async control<T = any>(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async control<T = any>(
+    method: string,
+    pathname: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.controlUrl}${pathname}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -128,6 +139,8 @@ export interface ObservedEvent {
   status: string;
   fulfilledBy: string;
   payload: any;
+  /** When the observer queue received it (Date.now()). */
+  receivedAt: number;
 }
 
 /**
@@ -178,27 +191,33 @@ export class OrderIngestSystem {
         clientSecret: { env: 'SIM_LWA_CLIENT_SECRET' },
       },
     ];
-    const system = new OrderIngestSystem(await TestDatabase.create(suite), uniqueNamespace(suite), sim, directory, {
-      DATABASE_URL: '',
-      AMQP_URL: TEST_AMQP_URL,
-      OUTBOX_POLL_MS: '50',
-      API_KEYS: [
-        `test:${TEST_API_SCOPES.join(',')}:${sha(TEST_API_KEY)}`,
-        `reader:orders:read,accounts:read:${sha(READER_API_KEY)}`,
-      ].join(';'),
-      AMAZON_ACCOUNTS: JSON.stringify(accounts),
-      SIM_REFRESH_TOKEN: 'Atzr|holdfast-system-test',
-      SIM_LWA_CLIENT_ID: 'amzn1.application-oa2-client.test',
-      SIM_LWA_CLIENT_SECRET: 'test-secret',
-      SPAPI_ENDPOINT: sim.spApiUrl,
-      SPAPI_CA_FILE: sim.caFile,
-      SPAPI_TIME_SCALE: String(TIME_SCALE),
-      PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ORDER_INGEST_TICK_MS: '100',
-      ORDER_INGEST_LEASE_TTL_MS: '3000',
-      ORDER_INGEST_FIRST_POLL_LOOKBACK_MINUTES: '5',
-      ...env,
-    });
+    const system = new OrderIngestSystem(
+      await TestDatabase.create(suite),
+      uniqueNamespace(suite),
+      sim,
+      directory,
+      {
+        DATABASE_URL: '',
+        AMQP_URL: TEST_AMQP_URL,
+        OUTBOX_POLL_MS: '50',
+        API_KEYS: [
+          `test:${TEST_API_SCOPES.join(',')}:${sha(TEST_API_KEY)}`,
+          `reader:orders:read,accounts:read:${sha(READER_API_KEY)}`,
+        ].join(';'),
+        AMAZON_ACCOUNTS: JSON.stringify(accounts),
+        SIM_REFRESH_TOKEN: 'Atzr|holdfast-system-test',
+        SIM_LWA_CLIENT_ID: 'amzn1.application-oa2-client.test',
+        SIM_LWA_CLIENT_SECRET: 'test-secret',
+        SPAPI_ENDPOINT: sim.spApiUrl,
+        SPAPI_CA_FILE: sim.caFile,
+        SPAPI_TIME_SCALE: String(TIME_SCALE),
+        PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        ORDER_INGEST_TICK_MS: '100',
+        ORDER_INGEST_LEASE_TTL_MS: '3000',
+        ORDER_INGEST_FIRST_POLL_LOOKBACK_MINUTES: '5',
+        ...env,
+      },
+    );
     system.env['DATABASE_URL'] = system.db.url;
     system.env['AMQP_NAMESPACE'] = system.namespace;
     await system.observe();
@@ -226,6 +245,7 @@ export class OrderIngestSystem {
         status: order.status,
         fulfilledBy: order.fulfilledBy,
         payload: envelope.payload,
+        receivedAt: Date.now(),
       });
       this.channel?.ack(message);
     });
@@ -256,7 +276,11 @@ export class OrderIngestSystem {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, contentType: res.headers.get('content-type') };
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      contentType: res.headers.get('content-type'),
+    };
   }
 
   async setOptions(options: Record<string, unknown>): Promise<void> {
@@ -270,10 +294,14 @@ export class OrderIngestSystem {
 
   /** Waits until an event of `type` for the order was published, and returns it. */
   async eventFor(orderId: string, type: string, timeoutMs = 20_000): Promise<ObservedEvent> {
-    return waitFor(`${type} for ${orderId}`, () => this.events.find((e) => e.orderId === orderId && e.type === type), {
-      timeoutMs,
-      intervalMs: 50,
-    });
+    return waitFor(
+      `${type} for ${orderId}`,
+      () => this.events.find((e) => e.orderId === orderId && e.type === type),
+      {
+        timeoutMs,
+        intervalMs: 50,
+      },
+    );
   }
 
   /** Distinct event ids (duplicate deliveries count once) per type for an order. */

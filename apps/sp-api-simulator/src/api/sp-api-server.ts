@@ -13,6 +13,7 @@ import {
 } from '../http/amazon-errors';
 import { PayloadTooLargeError, readBody, send, sendMalformed, type HttpReply } from '../http/http-exchange';
 import { Router } from '../http/router';
+import { corruptOrders } from '../faults/fault-injector';
 import type { OperationName } from '../models/operation-catalog';
 import { matchSandboxCase } from '../models/sandbox-cases';
 import type { SimulatedAmazon } from '../state/simulated-amazon';
@@ -207,6 +208,10 @@ export class SpApiServer {
       }
     }
 
+    // After validation: a spoilt order is Amazon's mistake for the client to survive, not ours.
+    if (faults.corruptOrders.length > 0 && reply.status === 200) {
+      reply = { ...reply, body: corruptOrders(reply.body, faults.corruptOrders) };
+    }
     if (faults.breakAfter === 'connectionReset') {
       world.stats.recordOutcome(operation, 0);
       return resetConnection(request);

@@ -82,6 +82,7 @@ export const faultInput = z.strictObject({
   phase: z.enum(['before', 'after']).optional(),
   sellerId: z.string().min(1).optional(),
   limit: z.number().int().min(1).optional(),
+  orderId: z.string().min(1).optional(),
 });
 
 export const usagePlanInput = z.strictObject({

@@ -8,6 +8,8 @@ export const FAULT_KINDS = [
   'connectionReset',
   'malformedBody',
   'silentDrop',
+  'unknownOrderStatus',
+  'orderWithoutItems',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -25,6 +27,8 @@ export interface FaultRuleInput {
   sellerId?: string;
   /** Stop after this many injections. */
   limit?: number;
+  /** For unknownOrderStatus and orderWithoutItems: only this order (default every order in the answer). */
+  orderId?: string;
 }
 
 export interface FaultRule extends FaultRuleInput {
@@ -41,6 +45,8 @@ export interface FaultPlan {
   breakAfter?: 'malformedBody' | 'connectionReset';
   /** Answer success without applying the change (reported by sellers for some confirmations). */
   silentDrop: boolean;
+  /** Orders in the answer to spoil as Amazon might (a status nobody mapped, no items). */
+  corruptOrders: { kind: 'unknownOrderStatus' | 'orderWithoutItems'; orderId?: string }[];
   applied: { id: string; kind: FaultKind }[];
 }
 
@@ -99,14 +105,21 @@ export class FaultInjector {
         rule.kind === 'latency' ||
         rule === failing ||
         rule === breaking ||
-        (rule.kind === 'silentDrop' && !failing),
+        (rule.kind === 'silentDrop' && !failing) ||
+        // A spoiled order needs an answer to spoil.
+        ((rule.kind === 'unknownOrderStatus' || rule.kind === 'orderWithoutItems') && !failing && !breaking),
     );
-    const plan: FaultPlan = { latencyMs: 0, silentDrop: false, applied: [] };
+    const plan: FaultPlan = { latencyMs: 0, silentDrop: false, corruptOrders: [], applied: [] };
     for (const rule of effective) {
       rule.injected += 1;
       plan.applied.push({ id: rule.id, kind: rule.kind });
       if (rule.kind === 'latency') plan.latencyMs += rule.latencyMs ?? 1000;
       if (rule.kind === 'silentDrop') plan.silentDrop = true;
+      if (rule.kind === 'unknownOrderStatus' || rule.kind === 'orderWithoutItems')
+        plan.corruptOrders.push({
+          kind: rule.kind,
+          ...(rule.orderId === undefined ? {} : { orderId: rule.orderId }),
+        });
     }
     if (failing) plan.failBefore = failBeforeKind(failing);
     if (breaking) plan.breakAfter = breakAfterKind(breaking);
@@ -130,4 +143,31 @@ function breakAfterKind(rule: FaultRule): FaultPlan['breakAfter'] {
   if (rule.kind === 'malformedBody') return 'malformedBody';
   if (rule.kind === 'connectionReset' && rule.phase === 'after') return 'connectionReset';
   return undefined;
+}
+
+/**
+ * Spoils orders of a successful Orders API answer (`orders[]` of searchOrders, `order` of
+ * getOrder): a fulfillment status no client knows, or no order items. The answer stays JSON
+ * and the rest of it is untouched, as when Amazon sends one bad order in a good page.
+ */
+export function corruptOrders(body: unknown, corruptions: FaultPlan['corruptOrders']): unknown {
+  if (corruptions.length === 0 || typeof body !== 'object' || body === null) return body;
+  const copy = structuredClone(body) as { orders?: unknown[]; order?: unknown };
+  const spoil = (order: unknown) => {
+    if (typeof order !== 'object' || order === null) return;
+    const o = order as {
+      orderId?: string;
+      fulfillment?: { fulfillmentStatus?: string };
+      orderItems?: unknown[];
+    };
+    for (const c of corruptions) {
+      if (c.orderId !== undefined && c.orderId !== o.orderId) continue;
+      if (c.kind === 'unknownOrderStatus')
+        o.fulfillment = { ...o.fulfillment, fulfillmentStatus: 'ON_HOLD_FOR_REVIEW' };
+      else o.orderItems = [];
+    }
+  };
+  if (Array.isArray(copy.orders)) copy.orders.forEach(spoil);
+  if (copy.order !== undefined) spoil(copy.order);
+  return copy;
 }

@@ -14,6 +14,8 @@ export class SpApiError extends Error {
     /** Amazon's error code (`InvalidInput`, `QuotaExceeded`, …) or a network error code. */
     readonly code: string,
     message: string,
+    /** For `malformed`: the body as received, so the caller can keep it as evidence. */
+    readonly bodyText?: string,
   ) {
     super(`${operation}: ${status ?? 'no response'} ${code}: ${message}`);
   }
@@ -99,10 +101,13 @@ export class SpApiCaller {
     { idempotent = true, signal }: { idempotent?: boolean; signal?: AbortSignal } = {},
   ): Promise<SpApiResponse<T>> {
     for (let attempt = 1; ; attempt++) {
-      await this.limiter.acquire(this.account, operation, signal);
+      const takenAt = await this.limiter.acquire(this.account, operation, signal);
       try {
-        return await this.once<T>(operation, request);
+        const response = await this.once<T>(operation, request);
+        this.limiter.settle(this.account, operation, takenAt);
+        return response;
       } catch (error) {
+        this.limiter.settle(this.account, operation, takenAt);
         const e = error instanceof SpApiError ? error : this.classifyThrown(operation, error);
         const retry = e.kind === 'throttled' || (e.kind === 'transient' && idempotent);
         if (!retry || attempt >= this.maxAttempts) throw e;
@@ -129,7 +134,14 @@ export class SpApiCaller {
         body = JSON.parse(raw.body);
       } catch {
         if (status < 300)
-          throw new SpApiError('malformed', operation, status, 'MalformedBody', 'response body is not JSON');
+          throw new SpApiError(
+            'malformed',
+            operation,
+            status,
+            'MalformedBody',
+            'response body is not JSON',
+            raw.body,
+          );
         body = null;
       }
     }

@@ -7,8 +7,9 @@ export interface AccountOptions {
   /** Import Pending orders (order.placed while Pending). Off: an order is announced once it left Pending. */
   importPending: boolean;
   /**
-   * Hold merchant stock for Amazon-fulfilled orders. The reservation service applies it;
-   * order events cannot carry it (see the README), so consumers read it from the accounts API.
+   * Hold merchant stock for Amazon-fulfilled orders. Recorded and shown here only: order
+   * events do not carry it, and inventory-reservation decides by its own account setting
+   * (see the README).
    */
   reserveAmazonFulfilled: boolean;
   /** Poll this account at all (catch-up runs and recoveries still run). */

@@ -47,6 +47,9 @@ export class AmazonConnections {
       overrides: config.usagePlans,
       now: scale === 1 ? Date.now : () => origin + (Date.now() - origin) * scale,
       sleep: this.sleep,
+      // At the edge of the plan (a backlog of pages), latency jitter would otherwise let a
+      // call reach Amazon just before its token: count time in flight as spent.
+      settleOnResponse: true,
     });
     this.byId = new Map(accounts.map((a) => [a.accountId, a]));
   }

@@ -1,4 +1,9 @@
-import { SpApiError, type AmazonOrders, type OrderSearchPage, type OrderSearchQuery } from '@holdfast/channels-amazon';
+import {
+  SpApiError,
+  type AmazonOrders,
+  type OrderSearchPage,
+  type OrderSearchQuery,
+} from '@holdfast/channels-amazon';
 import { defineGauge } from '@holdfast/telemetry';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -6,6 +11,7 @@ import type { ChannelAccount } from '../../accounts/domain/channel-account';
 import { AmazonConnections } from '../../accounts/infrastructure/amazon-connections';
 import { INGEST_CONFIG, type IngestConfig } from '../../config/ingest.config';
 import { ImportOrdersUseCase, ORDER_DATASETS } from '../../orders/application/import-orders.use-case';
+import { rawTextWithoutPersonalData } from '../../orders/domain/raw-payload-text';
 import { IngestErrorRepository } from '../../orders/infrastructure/ingest-error.repository';
 import { advanceWindow, nextPollWindow, type WindowProgress } from '../domain/poll-window';
 import { PollStateRepository } from '../infrastructure/poll-state.repository';
@@ -61,7 +67,8 @@ export class PollAccountUseCase {
       await this.poll(account, amazon, fence, signal, outcome);
       await this.state.pollSucceeded(this.dataSource.manager, account.accountId);
     } catch (error) {
-      if (!signal.aborted) await this.state.pollFailed(this.dataSource.manager, account.accountId, (error as Error).message);
+      if (!signal.aborted)
+        await this.state.pollFailed(this.dataSource.manager, account.accountId, (error as Error).message);
       throw error;
     }
     return outcome;
@@ -145,7 +152,10 @@ export class PollAccountUseCase {
     }
   }
 
-  /** One searchOrders call, counted; a malformed answer is recorded as an ingest error and fails the poll. */
+  /**
+   * One searchOrders call, counted; a malformed answer is recorded as an ingest error (with
+   * the text received) and fails the poll: the checkpoint stays, the next poll asks again.
+   */
   private async search(
     account: ChannelAccount,
     amazon: AmazonOrders,
@@ -170,6 +180,9 @@ export class PollAccountUseCase {
           detail: error.message,
           operation: 'searchOrders',
           detectedBy: 'poll',
+          ...(error.bodyText === undefined
+            ? {}
+            : { raw: { bodyText: rawTextWithoutPersonalData(error.bodyText) } }),
         });
       }
       throw error;

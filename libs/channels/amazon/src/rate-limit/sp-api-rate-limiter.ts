@@ -5,6 +5,12 @@ export interface RateLimiterOptions {
   overrides?: Partial<Record<SpApiOperation, UsagePlan>>;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Count a call's time in flight as spent (see `settle`). Off by default: it costs
+   * throughput in proportion to latency, which a limiter whose clock or rates are scaled
+   * for a simulator multiplies.
+   */
+  settleOnResponse?: boolean;
 }
 
 /**
@@ -19,11 +25,13 @@ export class SpApiRateLimiter {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly throttles = new Map<string, number>();
+  private readonly settleOnResponse: boolean;
 
   constructor(options: RateLimiterOptions = {}) {
     this.plans = { ...DEFAULT_USAGE_PLANS, ...options.overrides };
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.settleOnResponse = options.settleOnResponse ?? false;
   }
 
   private bucket(account: string, operation: SpApiOperation): TokenBucket {
@@ -37,15 +45,27 @@ export class SpApiRateLimiter {
     return bucket;
   }
 
-  /** Waits until a call is within the plan, then takes its token. */
-  async acquire(account: string, operation: SpApiOperation, signal?: AbortSignal): Promise<void> {
+  /** Waits until a call is within the plan, then takes its token; returns when (limiter clock). */
+  async acquire(account: string, operation: SpApiOperation, signal?: AbortSignal): Promise<number> {
     const bucket = this.bucket(account, operation);
     for (;;) {
       signal?.throwIfAborted();
       const wait = bucket.tryTake();
-      if (wait === 0) return;
+      if (wait === 0) return this.now();
       await this.sleep(Math.min(wait, 60_000));
     }
+  }
+
+  /**
+   * The call that took its token at `takenAt` got its answer. Amazon took the token at some
+   * moment in between, unknown to us; counting it as taken at the answer keeps our bucket at
+   * or below Amazon's. Otherwise, at the edge of the plan, a call that reaches Amazon faster
+   * than the one before it arrives just before its token and is throttled.
+   */
+  settle(account: string, operation: SpApiOperation, takenAt: number): void {
+    if (!this.settleOnResponse) return;
+    const bucket = this.bucket(account, operation);
+    bucket.debit((Math.max(0, this.now() - takenAt) / 1000) * bucket.currentRate);
   }
 
   /** Milliseconds until a call would be allowed, without taking a token. */

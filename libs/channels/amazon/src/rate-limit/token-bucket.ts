@@ -42,6 +42,13 @@ export class TokenBucket {
     this.tokens = Math.min(this.tokens, 0);
   }
 
+  /** Takes `tokens` more (possibly below zero: the next call then waits longer). */
+  debit(tokens: number): void {
+    if (!(tokens > 0)) return;
+    this.refill();
+    this.tokens -= tokens;
+  }
+
   setRate(rate: number): void {
     if (!(rate > 0) || rate === this.rate) return;
     this.refill();
