@@ -266,8 +266,8 @@ export class PublicationRepository {
     }>(
       manager,
       `WITH v AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::boolean[])
-           AS v(id, code, message, uncertain, retryable)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::boolean[], $9::float8[])
+           AS v(id, code, message, uncertain, retryable, hold_ms)
        ), old AS (
          SELECT l.id, l.attempt_quantity, l.attempt_version FROM ${S}.listings l JOIN v ON v.id = l.id
           WHERE l.attempt_id = $6 FOR UPDATE OF l
@@ -277,7 +277,8 @@ export class PublicationRepository {
               next_attempt_at = now() + make_interval(secs => least($8::float8,
                   $7::float8 * power(2, least(l.failures + CASE WHEN v.retryable THEN 0 ELSE 3 END, 30)))
                   * (0.5 + random() / 2) / 1000),
-              hold_until = CASE WHEN v.uncertain THEN now() + make_interval(secs => $9::float8 / 1000) ELSE l.hold_until END,
+              hold_until = CASE WHEN v.uncertain THEN greatest(coalesce(l.hold_until, now()), now() + make_interval(secs => v.hold_ms / 1000))
+                                ELSE l.hold_until END,
               updated_at = now(), ${CLEAR_ATTEMPT}
          FROM v JOIN old ON old.id = v.id
         WHERE l.id = v.id
@@ -292,7 +293,7 @@ export class PublicationRepository {
         attemptId,
         retry.baseMs,
         retry.maxMs,
-        holdMs,
+        failures.map((f) => f.holdMs ?? holdMs),
       ],
     );
     return rows.map((r) => ({
