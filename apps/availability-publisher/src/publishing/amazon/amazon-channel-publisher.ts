@@ -158,6 +158,7 @@ export class AmazonChannelPublisher implements ChannelPublisher {
       ),
       feedDurationMs: this.feedDuration.get(accountId) ?? this.timings.feedDurationMs,
       feedSpacingMs: this.timings.feedSpacingMs,
+      arrivalsPerSecond: backlog.arrivalsPerSecond,
     });
     if ((backlog.sending[choice.method] ?? 0) > 0) return { action: 'wait', reason: `a ${choice.method} is being sent` };
     if (choice.method === 'feed') {

@@ -109,6 +109,8 @@ export interface BacklogView {
   sending: Record<string, number>;
   /** Attempts waiting at the channel (feeds processing, patches to read back), per method. */
   open: Record<string, number>;
+  /** Listings per second still joining the backlog while changes keep arriving; 0 once the account is quiet. */
+  arrivalsPerSecond: number;
 }
 
 export type DeliveryDecision =

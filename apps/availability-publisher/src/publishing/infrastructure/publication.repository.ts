@@ -49,6 +49,8 @@ export interface BacklogStats {
   lastChangeAt: Date | null;
   /** Since when the oldest ready listing waits. */
   oldestReadySince: Date | null;
+  /** Pending listings whose desired quantity changed within the last second. */
+  changedLastSecond: number;
 }
 
 export interface RetryPolicy {
@@ -86,17 +88,24 @@ const CLEAR_ATTEMPT = `attempt_id = NULL, attempt_item = NULL, attempt_quantity 
 export class PublicationRepository {
   async backlog(manager: EntityManager, account: AccountRef, requiresProductType: boolean): Promise<BacklogStats> {
     const [row] = await manager.query<
-      { pending: number; ready: number; last_change_at: Date | null; oldest_ready_since: Date | null }[]
+      { pending: number; ready: number; last_change_at: Date | null; oldest_ready_since: Date | null; changed_last_second: number }[]
     >(
       `SELECT count(*)::int AS pending,
               (count(*) FILTER (WHERE ${READY}))::int AS ready,
               max(l.desired_at) AS last_change_at,
-              min(l.pending_since) FILTER (WHERE ${READY}) AS oldest_ready_since
+              min(l.pending_since) FILTER (WHERE ${READY}) AS oldest_ready_since,
+              (count(*) FILTER (WHERE l.desired_at > now() - interval '1 second'))::int AS changed_last_second
          FROM ${S}.listings l
         WHERE l.channel = $1 AND l.account_id = $2 AND (l.desired_seq > l.acked_seq OR l.force_publish)`,
       [account.channel, account.accountId, requiresProductType],
     );
-    return { pending: row.pending, ready: row.ready, lastChangeAt: row.last_change_at, oldestReadySince: row.oldest_ready_since };
+    return {
+      pending: row.pending,
+      ready: row.ready,
+      lastChangeAt: row.last_change_at,
+      oldestReadySince: row.oldest_ready_since,
+      changedLastSecond: row.changed_last_second,
+    };
   }
 
   /**
