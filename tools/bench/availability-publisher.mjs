@@ -2,7 +2,8 @@
 // Benchmark: 10,000 changed SKUs to Amazon (the SP-API simulator), availability-publisher
 // against a naive one-PATCH-per-SKU client under the same usage plans.
 //
-//   node tools/bench/availability-publisher.mjs [--listings 10000] [--scale 10] [--naive-seconds 30] [--no-build]
+//   node tools/bench/availability-publisher.mjs [--listings 10000] [--scale 10] [--naive-seconds 30]
+//     [--budget-seconds 900] [--no-build]
 //
 // Starts the simulator and availability-publisher as processes from dist/ (built first with
 // tools/build.mjs unless --no-build), in a database and broker namespace of its own, with
