@@ -244,6 +244,27 @@ describe('availability-publisher: listings, rules and coalescing against the sim
     expect(await sim.listing('LID-FBA-UNTYPED')).toMatchObject({ quantity: 12, fulfillmentChannelCode: 'AMAZON_EU' });
   });
 
+  it('refuses bad changes to an existing listing and bad republish requests, and changes nothing', async () => {
+    const before = await listingOf('MUG-1');
+    const stats = await sim.stats();
+    const cases: [string, string, unknown, string][] = [
+      ['PATCH', `/v1/listings/${before.id}`, { rules: { safetyBuffer: -1 } }, 'request.invalid'],
+      ['PATCH', `/v1/listings/${before.id}`, { colour: 'red' }, 'request.invalid'],
+      ['PATCH', `/v1/listings/${before.id}`, { sku: 'NOPE' }, 'listing.unknown-sku'],
+      ['PATCH', `/v1/listings/${before.id}`, { bundle: [{ sku: 'MUG', quantity: 0 }] }, 'request.invalid'],
+      ['POST', '/v1/republish', { sku: 'NOPE' }, 'listing.unknown-sku'],
+      ['POST', '/v1/republish', { sku: 'MUG', colour: 'red' }, 'request.invalid'],
+    ];
+    for (const [method, path, body, code] of cases) {
+      const res = await http<Problem>(method, path, body);
+      expect({ path, body, status: res.status, code: res.body.code }).toEqual({ path, body, status: 400, code });
+      expect(res.body.detail).toEqual(expect.any(String));
+    }
+    const after = await listingOf('MUG-1');
+    expect(after).toEqual(before);
+    expect(callsBetween(stats, await sim.stats())).toEqual({});
+  });
+
   it('republishes a SKU on request, and shows who publishes each account', async () => {
     const before = await sim.stats();
     const res = await http<{ listings: number }>('POST', '/v1/republish', { sku: 'MUG' });

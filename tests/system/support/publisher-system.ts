@@ -19,7 +19,35 @@ export interface SimListing {
   quantity: number | null;
   fulfillmentChannelCode: string;
   pendingPatches: number;
-  history: { source: string; reference: string; quantityBefore: number | null; quantityAfter: number | null }[];
+  history: {
+    source: string;
+    reference: string;
+    /** Simulator time (ISO) when Amazon received the change, and when it applied it. */
+    receivedAt: string;
+    appliedAt: string;
+    quantityBefore: number | null;
+    quantityAfter: number | null;
+  }[];
+}
+
+/**
+ * Changes to one SKU that a PATCH and a feed had in flight at the same time: a PATCH
+ * received while a feed carrying the SKU was received but not yet applied, or the other
+ * way round. Either could overwrite the other with an older quantity.
+ */
+export function patchAndFeedOverlaps(listing: SimListing): string[] {
+  const span = (h: SimListing['history'][number]) => [Date.parse(h.receivedAt), Date.parse(h.appliedAt)] as const;
+  const patches = listing.history.filter((h) => h.source === 'patch');
+  const feeds = listing.history.filter((h) => h.source === 'feed');
+  const overlaps: string[] = [];
+  for (const p of patches) {
+    const [pFrom, pTo] = span(p);
+    for (const f of feeds) {
+      const [fFrom, fTo] = span(f);
+      if (pFrom < fTo && fFrom < pTo) overlaps.push(`${listing.sku}: ${p.reference} and ${f.reference}`);
+    }
+  }
+  return overlaps;
 }
 
 export interface OperationStats {

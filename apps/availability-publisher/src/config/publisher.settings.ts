@@ -42,6 +42,12 @@ export const PublisherSettingsSchema = z.object({
   SPAPI_USAGE_PLANS: z.string().optional(),
   /** Amazon time until an accepted PATCH is applied; the read-back waits that long. */
   AMAZON_PATCH_APPLY_MS: ms(15_000),
+  /**
+   * Amazon time a SKU waits after a PATCH that got no answer at all (timed out, connection
+   * lost): Amazon may still be handling it, and anything sent meanwhile could be overwritten
+   * by its older quantity. A PATCH answered with an error waits AMAZON_PATCH_APPLY_MS only.
+   */
+  AMAZON_PATCH_UNANSWERED_HOLD_MS: ms(300_000),
   /** Amazon time after which an accepted PATCH that the read-back never saw is sent again. */
   AMAZON_PATCH_VERIFY_TIMEOUT_MS: ms(600_000),
   /** Listings per PATCH attempt (each is one call; the limiter paces them). */

@@ -28,12 +28,20 @@ export interface AmazonAccountChannel {
   limiterKey: string;
 }
 
+/** The share of a usage plan's rate the publisher uses (see PublisherRateLimiter). */
+const RATE_HEADROOM = 0.9;
+
 /**
  * The limiter every Amazon call of this process goes through, with two additions: each
  * response is counted in `holdfast_channel_calls_total` (a 429 as `throttled`), and under a
  * simulator's time scale the plans, and the rates Amazon states in
  * `x-amzn-RateLimit-Limit`, are multiplied by the scale, as the simulator refills its
  * buckets that much faster. The scale is 1 against Amazon.
+ *
+ * It also keeps headroom below each plan (90 % of the rate, one token of the burst): calls
+ * spaced exactly at the plan's rate reach Amazon with network jitter, and a bucket that
+ * Amazon's side keeps at zero throttles every call that arrives early. The headroom lets
+ * Amazon's bucket refill a little between calls, so a late-then-early pair still fits.
  */
 export class PublisherRateLimiter extends SpApiRateLimiter {
   constructor(
@@ -42,7 +50,10 @@ export class PublisherRateLimiter extends SpApiRateLimiter {
   ) {
     const plans = { ...DEFAULT_USAGE_PLANS, ...overrides } as Record<SpApiOperation, UsagePlan>;
     const scaled = Object.fromEntries(
-      Object.entries(plans).map(([operation, plan]) => [operation, { rate: plan.rate * timeScale, burst: plan.burst }]),
+      Object.entries(plans).map(([operation, plan]) => [
+        operation,
+        { rate: plan.rate * timeScale * RATE_HEADROOM, burst: Math.max(1, plan.burst - 1) },
+      ]),
     ) as Record<SpApiOperation, UsagePlan>;
     super({ overrides: scaled });
   }
@@ -52,7 +63,7 @@ export class PublisherRateLimiter extends SpApiRateLimiter {
     channelCalls.inc({ channel: 'amazon', operation, outcome });
     const header = Array.isArray(rateLimitHeader) ? rateLimitHeader[0] : rateLimitHeader;
     const rate = header === undefined ? NaN : Number(header);
-    super.observe(account, operation, status, Number.isFinite(rate) && rate > 0 ? String(rate * this.timeScale) : undefined);
+    super.observe(account, operation, status, Number.isFinite(rate) && rate > 0 ? String(rate * this.timeScale * RATE_HEADROOM) : undefined);
   }
 }
 

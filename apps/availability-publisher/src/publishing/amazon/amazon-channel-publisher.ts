@@ -44,6 +44,7 @@ interface FeedCheckpoint {
 /** Amazon timings in real milliseconds (Amazon time divided by SPAPI_TIME_SCALE). */
 interface AmazonTimings {
   patchApplyMs: number;
+  patchUnansweredHoldMs: number;
   patchVerifyTimeoutMs: number;
   feedDurationMs: number;
   feedPollMs: number;
@@ -82,6 +83,7 @@ export class AmazonChannelPublisher implements ChannelPublisher {
     const scale = settings.SPAPI_TIME_SCALE;
     this.timings = {
       patchApplyMs: settings.AMAZON_PATCH_APPLY_MS / scale,
+      patchUnansweredHoldMs: settings.AMAZON_PATCH_UNANSWERED_HOLD_MS / scale,
       patchVerifyTimeoutMs: settings.AMAZON_PATCH_VERIFY_TIMEOUT_MS / scale,
       feedDurationMs: settings.AMAZON_FEED_DURATION_MS / scale,
       feedPollMs: settings.AMAZON_FEED_POLL_MS / scale,
@@ -156,6 +158,7 @@ export class AmazonChannelPublisher implements ChannelPublisher {
       ),
       feedDurationMs: this.feedDuration.get(accountId) ?? this.timings.feedDurationMs,
       feedSpacingMs: this.timings.feedSpacingMs,
+      arrivalsPerSecond: backlog.arrivalsPerSecond,
     });
     if ((backlog.sending[choice.method] ?? 0) > 0) return { action: 'wait', reason: `a ${choice.method} is being sent` };
     if (choice.method === 'feed') {
@@ -180,8 +183,8 @@ export class AmazonChannelPublisher implements ChannelPublisher {
   }
 
   uncertaintyHoldMs(method: string): number {
-    // A lost PATCH answer: the PATCH may still be applied, within Amazon's apply delay; anything
-    // sent later is applied after it. A lost createFeed answer: a feed may be queued, and a
+    // A PATCH answered with a 5xx: it may still be applied, within Amazon's apply delay; anything
+    // sent later is applied after it. (A PATCH with no answer at all holds longer: see sendPatches.) A lost createFeed answer: a feed may be queued, and a
     // PATCH sent meanwhile could be applied before it and then overwritten.
     return method === 'feed' ? this.timings.feedUncertainHoldMs : this.timings.patchApplyMs;
   }
@@ -225,7 +228,15 @@ export class AmazonChannelPublisher implements ChannelPublisher {
         const issue = result.issues.find((i) => i.severity === 'ERROR') ?? result.issues[0];
         outcomes.push(failed(item, issue?.code ?? 'Invalid', issue?.message ?? `Amazon answered ${result.status}`, false));
       } catch (error) {
-        outcomes.push({ listingId: item.listingId, result: 'failed', ...this.failureOf(error, true) });
+        const failure = this.failureOf(error, true);
+        // No answer at all: Amazon may handle this PATCH long after we gave up on it.
+        const unanswered = failure.uncertain && !(error instanceof SpApiError && error.status !== null);
+        outcomes.push({
+          listingId: item.listingId,
+          result: 'failed',
+          ...failure,
+          ...(unanswered ? { holdMs: this.timings.patchUnansweredHoldMs } : {}),
+        });
       }
     });
     if (accepted === 0) return { outcomes };

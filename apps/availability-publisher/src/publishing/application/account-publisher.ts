@@ -138,13 +138,15 @@ export class AccountPublisher {
     if (backlog.ready === 0) return;
     const sending: Record<string, number> = {};
     for (const r of this.running.values()) if (r.kind === 'deliver') sending[r.method] = (sending[r.method] ?? 0) + 1;
+    const now = Date.now();
+    const arriving = backlog.lastChangeAt !== null && now - backlog.lastChangeAt.getTime() < this.deps.settings.PUBLISH_QUIET_MS;
     const decision = this.publisher.decide(this.account.accountId, {
       ready: backlog.ready,
       sending,
       open: await publications.openAttemptsByMethod(dataSource.manager, this.account),
+      arrivalsPerSecond: arriving ? backlog.changedLastSecond : 0,
     });
     if (decision.action === 'wait') return;
-    const now = Date.now();
     if (
       shouldKeepCoalescing({
         now,

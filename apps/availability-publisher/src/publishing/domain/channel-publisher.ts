@@ -13,7 +13,8 @@ import type { Channel } from '@holdfast/contracts';
  * - An item's outcome is `applied` only when the channel confirmed the quantity itself (a
  *   read-back, a processing report), never on "accepted for processing".
  * - `uncertain: true` on a failure means the change may still reach the channel later; the
- *   core then sends nothing for that listing for `uncertaintyHoldMs(method)`.
+ *   core then sends nothing for that listing for `holdMs` if the outcome gives one, else
+ *   for `uncertaintyHoldMs(method)`.
  */
 export interface ChannelPublisher {
   readonly channel: Channel;
@@ -80,7 +81,16 @@ export type ListingLookup =
 
 export type ItemOutcome =
   | { listingId: string; result: 'applied' }
-  | { listingId: string; result: 'failed'; code: string; message: string; retryable: boolean; uncertain?: boolean };
+  | {
+      listingId: string;
+      result: 'failed';
+      code: string;
+      message: string;
+      retryable: boolean;
+      uncertain?: boolean;
+      /** With `uncertain`: how long the change may still land, when it differs from `uncertaintyHoldMs(method)`. */
+      holdMs?: number;
+    };
 
 export type DeliveryCheckpoint = Record<string, unknown>;
 
@@ -99,6 +109,8 @@ export interface BacklogView {
   sending: Record<string, number>;
   /** Attempts waiting at the channel (feeds processing, patches to read back), per method. */
   open: Record<string, number>;
+  /** Listings per second still joining the backlog while changes keep arriving; 0 once the account is quiet. */
+  arrivalsPerSecond: number;
 }
 
 export type DeliveryDecision =

@@ -49,6 +49,8 @@ export interface BacklogStats {
   lastChangeAt: Date | null;
   /** Since when the oldest ready listing waits. */
   oldestReadySince: Date | null;
+  /** Pending listings whose desired quantity changed within the last second. */
+  changedLastSecond: number;
 }
 
 export interface RetryPolicy {
@@ -86,17 +88,24 @@ const CLEAR_ATTEMPT = `attempt_id = NULL, attempt_item = NULL, attempt_quantity 
 export class PublicationRepository {
   async backlog(manager: EntityManager, account: AccountRef, requiresProductType: boolean): Promise<BacklogStats> {
     const [row] = await manager.query<
-      { pending: number; ready: number; last_change_at: Date | null; oldest_ready_since: Date | null }[]
+      { pending: number; ready: number; last_change_at: Date | null; oldest_ready_since: Date | null; changed_last_second: number }[]
     >(
       `SELECT count(*)::int AS pending,
               (count(*) FILTER (WHERE ${READY}))::int AS ready,
               max(l.desired_at) AS last_change_at,
-              min(l.pending_since) FILTER (WHERE ${READY}) AS oldest_ready_since
+              min(l.pending_since) FILTER (WHERE ${READY}) AS oldest_ready_since,
+              (count(*) FILTER (WHERE l.desired_at > now() - interval '1 second'))::int AS changed_last_second
          FROM ${S}.listings l
         WHERE l.channel = $1 AND l.account_id = $2 AND (l.desired_seq > l.acked_seq OR l.force_publish)`,
       [account.channel, account.accountId, requiresProductType],
     );
-    return { pending: row.pending, ready: row.ready, lastChangeAt: row.last_change_at, oldestReadySince: row.oldest_ready_since };
+    return {
+      pending: row.pending,
+      ready: row.ready,
+      lastChangeAt: row.last_change_at,
+      oldestReadySince: row.oldest_ready_since,
+      changedLastSecond: row.changed_last_second,
+    };
   }
 
   /**
@@ -266,8 +275,8 @@ export class PublicationRepository {
     }>(
       manager,
       `WITH v AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::boolean[])
-           AS v(id, code, message, uncertain, retryable)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::boolean[], $9::float8[])
+           AS v(id, code, message, uncertain, retryable, hold_ms)
        ), old AS (
          SELECT l.id, l.attempt_quantity, l.attempt_version FROM ${S}.listings l JOIN v ON v.id = l.id
           WHERE l.attempt_id = $6 FOR UPDATE OF l
@@ -277,7 +286,8 @@ export class PublicationRepository {
               next_attempt_at = now() + make_interval(secs => least($8::float8,
                   $7::float8 * power(2, least(l.failures + CASE WHEN v.retryable THEN 0 ELSE 3 END, 30)))
                   * (0.5 + random() / 2) / 1000),
-              hold_until = CASE WHEN v.uncertain THEN now() + make_interval(secs => $9::float8 / 1000) ELSE l.hold_until END,
+              hold_until = CASE WHEN v.uncertain THEN greatest(coalesce(l.hold_until, now()), now() + make_interval(secs => v.hold_ms / 1000))
+                                ELSE l.hold_until END,
               updated_at = now(), ${CLEAR_ATTEMPT}
          FROM v JOIN old ON old.id = v.id
         WHERE l.id = v.id
@@ -292,7 +302,7 @@ export class PublicationRepository {
         attemptId,
         retry.baseMs,
         retry.maxMs,
-        holdMs,
+        failures.map((f) => f.holdMs ?? holdMs),
       ],
     );
     return rows.map((r) => ({

@@ -39,6 +39,16 @@ describe(chooseQuantityDelivery.name, () => {
     expect(choice.method).toBe('feed');
   });
 
+  it('waits for a feed while changes arrive faster than PATCHes can be sent', () => {
+    // 30 SKUs so far, 200 more every second: PATCHing them would never catch up.
+    expect(chooseQuantityDelivery(amazonDefaults(30, { arrivalsPerSecond: 200 })).method).toBe('feed');
+    // Arriving slower than the PATCH rate, or once quiet: the ETAs decide.
+    expect(chooseQuantityDelivery(amazonDefaults(30, { arrivalsPerSecond: 4 })).method).toBe('patch');
+    expect(chooseQuantityDelivery(amazonDefaults(30, { arrivalsPerSecond: 0 })).method).toBe('patch');
+    // No feed can go now (budget spent): PATCHes meanwhile.
+    expect(chooseQuantityDelivery(amazonDefaults(30, { arrivalsPerSecond: 200, feedWaitMs: 60_000 })).method).toBe('patch');
+  });
+
   it('follows a higher usage plan learned from x-amzn-RateLimit-Limit', () => {
     expect(chooseQuantityDelivery(amazonDefaults(2_000, { patchRatePerSecond: 50, patchTokens: 50 })).method).toBe('patch');
   });

@@ -17,6 +17,11 @@ export interface QuantityDeliveryConditions {
   feedDurationMs: number;
   /** Spacing between further feeds when one is not enough (5 per 5 minutes: 60 s). */
   feedSpacingMs: number;
+  /**
+   * SKUs per second still joining the backlog while a burst of changes is arriving (0 once
+   * the account has gone quiet).
+   */
+  arrivalsPerSecond?: number;
 }
 
 export interface QuantityDeliveryChoice {
@@ -45,9 +50,15 @@ export function feedEtaMs(c: QuantityDeliveryConditions): number {
  * even sits where `backlog / patch rate` exceeds a feed's turnaround: about 900 SKUs with
  * Amazon's default plans and a 3-minute feed. Ties go to PATCH, which is applied sooner
  * for the first SKUs of the backlog.
+ *
+ * While changes arrive faster than PATCHes can be sent, the backlog only grows until the
+ * burst ends: PATCHing its first SKUs would spend calls on a backlog a feed carries anyway
+ * (10,000 changes trickling in over a minute would cost hundreds of PATCHes and a feed).
+ * Then the feed is chosen, and coalescing holds it until the burst is over.
  */
 export function chooseQuantityDelivery(c: QuantityDeliveryConditions): QuantityDeliveryChoice {
   const patch = patchEtaMs(c);
   const feed = feedEtaMs(c);
-  return { method: feed < patch ? 'feed' : 'patch', patchEtaMs: patch, feedEtaMs: feed };
+  const outpaced = (c.arrivalsPerSecond ?? 0) > c.patchRatePerSecond && c.feedWaitMs === 0;
+  return { method: outpaced || feed < patch ? 'feed' : 'patch', patchEtaMs: patch, feedEtaMs: feed };
 }
