@@ -1,14 +1,20 @@
 import { loadAmazonAccounts } from '@holdfast/channels-amazon';
 import { Module } from '@nestjs/common';
-import { loadPublisherSettings, PUBLISHER_SETTINGS, type PublisherSettings } from '../config/publisher.settings';
+import {
+  loadPublisherSettings,
+  PUBLISHER_SETTINGS,
+  type PublisherSettings,
+} from '../config/publisher.settings';
 import { buildAmazonAccountChannels } from './amazon/amazon-channel-clients';
 import { AmazonChannelPublisher } from './amazon/amazon-channel-publisher';
 import { ChannelPublisherRegistry } from './application/channel-publisher.registry';
 import { CHANNEL_PUBLISHERS, type ChannelPublisher } from './domain/channel-publisher';
+import { buildWebShopPublishers } from './web-shop/web-shop-channels';
 
 /**
  * The channel adapters this process publishes through. Amazon's accounts come from
- * AMAZON_ACCOUNTS(_FILE); a web shop adapter is one more entry in CHANNEL_PUBLISHERS.
+ * AMAZON_ACCOUNTS(_FILE), Shopify shops from SHOPIFY_SHOPS(_FILE), WooCommerce stores from
+ * WOOCOMMERCE_STORES(_FILE); each channel is one entry in CHANNEL_PUBLISHERS.
  */
 @Module({
   providers: [
@@ -17,7 +23,7 @@ import { CHANNEL_PUBLISHERS, type ChannelPublisher } from './domain/channel-publ
       provide: CHANNEL_PUBLISHERS,
       useFactory: (settings: PublisherSettings): ChannelPublisher[] => {
         const { limiter, channels } = buildAmazonAccountChannels(loadAmazonAccounts(), settings);
-        return [new AmazonChannelPublisher(channels, limiter, settings)];
+        return [new AmazonChannelPublisher(channels, limiter, settings), ...buildWebShopPublishers(settings)];
       },
       inject: [PUBLISHER_SETTINGS],
     },
