@@ -75,11 +75,12 @@ export async function apiChanges(
   sku: string,
 ): Promise<unknown[]> {
   const base = platform === 'shopify' ? `${SHOPIFY_BASE}/inventory/history` : `${WOO_BASE}/stock/history`;
-  const { changes } = await sim.ok<{ changes: unknown[] }>(
+  const { changes } = await sim.ok<{ changes: { name?: string }[] }>(
     'GET',
     `${base}?sku=${encodeURIComponent(sku)}&source=api:`,
   );
-  return changes;
+  // Shopify records a change of `available` twice (available and on_hand move together): count it once.
+  return changes.filter((c) => c.name === undefined || c.name === 'available');
 }
 
 /** Calls the simulator counted for one platform's operation, by outcome. */
