@@ -1,4 +1,4 @@
-import { waitFor } from '@holdfast/testing';
+import { freePort, ServiceProcess, TEST_API_KEY, waitFor } from '@holdfast/testing';
 import { HoldfastSystem } from './support/holdfast-system';
 import {
   ACCOUNT,
@@ -471,4 +471,53 @@ describe('availability-publisher: Shopify and WooCommerce beside Amazon', () => 
     await atShops({ 'MUG-S': 2 }, { 'MUG-W': 6 });
     expect((await listing('shopify', 'GHOST-S')).acknowledged).toBeNull();
   });
+  it('calls each shop from one replica only when two run side by side', async () => {
+    const replica = new ServiceProcess({
+      app: 'availability-publisher',
+      httpPort: await freePort(),
+      env: { ...system.service('availability-publisher').options.env },
+    });
+    await replica.start();
+    try {
+      const shopifyBefore = (await apiChanges(shops, 'shopify', 'MUG-S')).length;
+      const wooBefore = (await apiChanges(shops, 'woocommerce', 'MUG-W')).length;
+      const mutationsBefore = (await shopCalls(shops, 'shopify', 'inventorySetQuantities')).ok ?? 0;
+      const batchesBefore = (await shopCalls(shops, 'woocommerce', 'products.batch')).ok ?? 0;
+      await publishAvailability('MUG', 12);
+      // (12 − 2) × 50 % = 5 at Shopify, 7 (the cap) at WooCommerce.
+      await atShops({ 'MUG-S': 5 }, { 'MUG-W': 7 });
+      await inSync([
+        ['shopify', 'MUG-S'],
+        ['woocommerce', 'MUG-W'],
+      ]);
+      expect((await apiChanges(shops, 'shopify', 'MUG-S')).length - shopifyBefore).toBe(1);
+      expect((await apiChanges(shops, 'woocommerce', 'MUG-W')).length - wooBefore).toBe(1);
+      // MUG-S and the pair SET-S in one mutation; MUG-W in one batch: never a second call from the other replica.
+      expect((await shopCalls(shops, 'shopify', 'inventorySetQuantities')).ok - mutationsBefore).toBe(1);
+      expect((await shopCalls(shops, 'woocommerce', 'products.batch')).ok - batchesBefore).toBe(1);
+
+      type AccountView = {
+        channel: string;
+        accountId: string;
+        publishedByThisReplica: boolean;
+        leaseHolder: string | null;
+      };
+      const views = await Promise.all(
+        [system.service('availability-publisher'), replica].map(async (p) => {
+          const res = await fetch(`${p.baseUrl}/v1/publishing/accounts`, {
+            headers: { authorization: `Bearer ${TEST_API_KEY}` },
+          });
+          return ((await res.json()) as { accounts: AccountView[] }).accounts;
+        }),
+      );
+      for (const channel of ['shopify', 'woocommerce']) {
+        const [a, b] = views.map((v) => v.find((x) => x.channel === channel) as AccountView);
+        expect([a.publishedByThisReplica, b.publishedByThisReplica].filter(Boolean)).toHaveLength(1);
+        expect(a.leaseHolder).not.toBeNull();
+        expect(a.leaseHolder).toBe(b.leaseHolder);
+      }
+    } finally {
+      await replica.stop();
+    }
+  }, 120_000);
 });
