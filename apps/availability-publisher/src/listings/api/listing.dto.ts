@@ -34,23 +34,14 @@ export class ListingRulesDto {
   @Max(1_000_000_000)
   maxQuantity?: number | null;
 
-  @ApiPropertyOptional({
-    nullable: true,
-    minimum: 0,
-    maximum: 100,
-    description: 'Share of the available quantity, in percent.',
-  })
+  @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: 100, description: 'Share of the available quantity, in percent.' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(100)
   sharePercent?: number | null;
 
-  @ApiPropertyOptional({
-    nullable: true,
-    minimum: 0,
-    description: 'Below this many available units the channel is shown zero.',
-  })
+  @ApiPropertyOptional({ nullable: true, minimum: 0, description: 'Below this many available units the channel is shown zero.' })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -76,26 +67,18 @@ export class CreateListingDto {
   @IsIn(CHANNELS)
   channel!: string;
 
-  @ApiProperty({
-    description:
-      "Holdfast's id of the channel account: the accountId in AMAZON_ACCOUNTS, SHOPIFY_SHOPS (default: the shop domain) or WOOCOMMERCE_STORES.",
-  })
+  @ApiProperty({ description: "Holdfast's id of the channel account: the accountId in AMAZON_ACCOUNTS, SHOPIFY_SHOPS (default: the shop domain) or WOOCOMMERCE_STORES." })
   @IsString()
   @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: 'accountId must be 1-100 letters, digits, ".", "_" or "-"' })
   accountId!: string;
 
-  @ApiPropertyOptional({
-    description: "Marketplace the listing's calls address; default: the account's first. None for web shops.",
-  })
+  @ApiPropertyOptional({ description: "Marketplace the listing's calls address; default: the account's first. None for web shops." })
   @IsOptional()
   @IsString()
   @Length(1, 50)
   marketplaceId?: string;
 
-  @ApiProperty({
-    description:
-      'The SKU as the channel knows it (Amazon seller SKU; Shopify variant SKU; WooCommerce product or variation SKU).',
-  })
+  @ApiProperty({ description: 'The SKU as the channel knows it (Amazon seller SKU; Shopify variant SKU; WooCommerce product or variation SKU).' })
   @IsString()
   @Length(1, 200)
   channelSku!: string;
@@ -106,11 +89,7 @@ export class CreateListingDto {
   @Length(1, 100)
   productType?: string;
 
-  @ApiPropertyOptional({
-    enum: ['MERCHANT', 'AMAZON'],
-    default: 'MERCHANT',
-    description: 'AMAZON (FBA) offers are never published to.',
-  })
+  @ApiPropertyOptional({ enum: ['MERCHANT', 'AMAZON'], default: 'MERCHANT', description: 'AMAZON (FBA) offers are never published to.' })
   @IsOptional()
   @IsIn(['MERCHANT', 'AMAZON'])
   fulfilledBy?: 'MERCHANT' | 'AMAZON';
@@ -121,10 +100,7 @@ export class CreateListingDto {
   @Length(1, 200)
   sku?: string;
 
-  @ApiPropertyOptional({
-    type: [BundleComponentDto],
-    description: 'The SKUs one sale takes. Give this or sku.',
-  })
+  @ApiPropertyOptional({ type: [BundleComponentDto], description: 'The SKUs one sale takes. Give this or sku.' })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -180,10 +156,7 @@ export class UpdateListingDto {
   @Type(() => BundleComponentDto)
   bundle?: BundleComponentDto[];
 
-  @ApiPropertyOptional({
-    type: ListingRulesDto,
-    description: 'Replaces the overrides given; null fields fall back to the account.',
-  })
+  @ApiPropertyOptional({ type: ListingRulesDto, description: 'Replaces the overrides given; null fields fall back to the account.' })
   @IsOptional()
   @ValidateNested()
   @Type(() => ListingRulesDto)
@@ -191,10 +164,7 @@ export class UpdateListingDto {
 }
 
 export class ImportListingsDto {
-  @ApiProperty({
-    type: [CreateListingDto],
-    description: 'Created or updated by (channel, accountId, channelSku); all or nothing.',
-  })
+  @ApiProperty({ type: [CreateListingDto], description: 'Created or updated by (channel, accountId, channelSku); all or nothing.' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10_000)
