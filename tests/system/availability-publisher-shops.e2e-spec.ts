@@ -405,9 +405,9 @@ describe('availability-publisher: Shopify and WooCommerce beside Amazon', () => 
     expect(events.of('listing.publish-failed', 'FLT-W').length).toBeGreaterThanOrEqual(2);
     await shops.ok('DELETE', '/_sim/faults');
 
-    // The store's limit at one request per 4 s, spent by someone else: the call meets a 429 and waits its Retry-After.
+    // The store's limit at one request per 10 s, spent by someone else: the call meets a 429 and waits its Retry-After.
     const throttledBefore = (await shopCalls(shops, 'woocommerce', 'products.batch')).throttled ?? 0;
-    await shops.ok('PUT', `${WOO_BASE}/rate-limit`, { requestsPerSecond: 0.25, burst: 1 });
+    await shops.ok('PUT', `${WOO_BASE}/rate-limit`, { requestsPerSecond: 0.1, burst: 1 });
     const spend = await fetch(`${shops.apiUrl}/woocommerce/demo/wp-json/wc/v3/products?per_page=1`, {
       headers: {
         authorization: `Basic ${Buffer.from('ck_holdfast_simulator:cs_holdfast_simulator').toString('base64')}`,
