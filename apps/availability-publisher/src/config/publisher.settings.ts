@@ -68,6 +68,24 @@ export const PublisherSettingsSchema = z.object({
   AMAZON_FEEDS_PER_WINDOW: z.coerce.number().int().min(1).max(1_000).default(5),
   AMAZON_FEED_WINDOW_MS: ms(300_000),
   /**
+   * Web shops (Shopify shops from SHOPIFY_SHOPS(_FILE), WooCommerce stores from
+   * WOOCOMMERCE_STORES(_FILE); see libs/channels/shopify and libs/channels/woocommerce):
+   * listings per call to one shop (Shopify: 100 quantities per inventorySetQuantities,
+   * WooCommerce: 100 items per products/batch; the adapters split larger ones)…
+   */
+  SHOP_PUBLISH_BATCH: z.coerce.number().int().min(1).max(1_000).default(250),
+  /** …how long a shop batch waits for more changes to join (after PUBLISH_QUIET_MS of quiet)… */
+  PUBLISH_SHOP_MAX_WAIT_MS: ms(2_000),
+  /**
+   * …how long a SKU waits after a shop call whose outcome is unknown (5xx or no answer after
+   * the client's retries) before another quantity is sent, so a late arrival of the older one
+   * cannot land after it…
+   */
+  SHOP_UNCERTAIN_HOLD_MS: ms(30_000),
+  /** …and the shop clients' own retries of throttling and 5xx within one call (attempts, backoff base). */
+  SHOP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  SHOP_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+  /**
    * Fault injection for the fault tests (never in production): the first N feed documents
    * are uploaded broken, so Amazon ends those feeds FATAL.
    */

@@ -67,18 +67,18 @@ export class CreateListingDto {
   @IsIn(CHANNELS)
   channel!: string;
 
-  @ApiProperty({ description: "Holdfast's id of the channel account (Amazon: the accountId in AMAZON_ACCOUNTS)." })
+  @ApiProperty({ description: "Holdfast's id of the channel account: the accountId in AMAZON_ACCOUNTS, SHOPIFY_SHOPS (default: the shop domain) or WOOCOMMERCE_STORES." })
   @IsString()
   @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: 'accountId must be 1-100 letters, digits, ".", "_" or "-"' })
   accountId!: string;
 
-  @ApiPropertyOptional({ description: "Marketplace the listing's calls address; default: the account's first." })
+  @ApiPropertyOptional({ description: "Marketplace the listing's calls address; default: the account's first. None for web shops." })
   @IsOptional()
   @IsString()
   @Length(1, 50)
   marketplaceId?: string;
 
-  @ApiProperty({ description: 'The SKU as the channel knows it (Amazon seller SKU).' })
+  @ApiProperty({ description: 'The SKU as the channel knows it (Amazon seller SKU; Shopify variant SKU; WooCommerce product or variation SKU).' })
   @IsString()
   @Length(1, 200)
   channelSku!: string;
