@@ -359,6 +359,50 @@ describe('shipments to Shopify and WooCommerce (shop simulator) beside Amazon (S
     }
   });
 
+  it('a carrier without a mapping goes to the shops as written (free text), while Amazon holds it', async () => {
+    const { system, sim, shops } = env;
+    const freeShopify = await createShopifyOrder(shops, [{ sku: 'FREE-SHOP', quantity: 1 }]);
+    await announceShopOrder(system, freeShopify);
+    const freeWoo = await createWooOrder(shops, [{ sku: 'FREE-WOO', quantity: 1 }]);
+    await announceShopOrder(system, freeWoo);
+    const freeAmazon = await sim.createOrder([{ sku: 'FREE-AMZ', quantity: 1 }]);
+    await announceOrder(system, freeAmazon, 'confirmed');
+    const carrier = '  Corriere Rapido Brianza ';
+
+    const shopifyId = await accept(
+      { ...shopShipmentFor(freeShopify, { carrier, trackingNumber: 'CRB-1' }), sendImmediately: true },
+      'free-shopify',
+    );
+    const wooId = await accept(
+      { ...shopShipmentFor(freeWoo, { carrier, trackingNumber: 'CRB-2' }), sendImmediately: true },
+      'free-woo',
+    );
+    const amazonId = await accept(
+      { ...shipmentFor(freeAmazon, { carrier, trackingNumber: 'CRB-3' }), sendImmediately: true },
+      'free-amazon',
+    );
+
+    expect((await waitForShipment(system, shopifyId, ['confirmed', 'failed', 'held'])).status).toBe(
+      'confirmed',
+    );
+    const fulfillments = await shopifyFulfillments(shops, freeShopify.orderId);
+    expect(fulfillments).toHaveLength(1);
+    expect(fulfillments[0].tracking).toEqual([
+      { company: 'Corriere Rapido Brianza', number: 'CRB-1', url: null },
+    ]);
+    expect((await waitForShipment(system, wooId, ['confirmed', 'failed', 'held'])).status).toBe('confirmed');
+    expect((await wooOrder(shops, freeWoo.orderId)).trackingItems).toEqual([
+      expect.objectContaining({
+        custom_tracking_provider: 'Corriere Rapido Brianza',
+        tracking_number: 'CRB-2',
+      }),
+    ]);
+    const held = await waitForShipment(system, amazonId, ['confirmed', 'failed', 'held']);
+    expect(held.status).toBe('held');
+    expect(held.packages[0].notification.lastError).toMatchObject({ code: 'UnmappedCarrier' });
+    expect(await sim.packages(freeAmazon.orderId)).toEqual([]);
+  });
+
   it("a shop's refusal ends the shipment failed with the shop's message, and nothing is sent again", async () => {
     const { system, shops, events } = env;
     // Cancelled at the shop after the notifier learned of it as paid (the cancellation has not arrived here yet).
