@@ -148,16 +148,29 @@ describe('notification state in PostgreSQL', () => {
 
   it('seeds the default carrier mappings, and its migrations revert cleanly', async () => {
     const seeded = await db.query<{ carrier: string; code: string }>(
-      "SELECT carrier, code FROM shipment_notifier.carrier_mappings WHERE carrier IN ('brt', 'dhl-paket', 'go') ORDER BY carrier",
+      "SELECT carrier, code FROM shipment_notifier.carrier_mappings WHERE channel = 'amazon' AND carrier IN ('brt', 'dhl-paket', 'go') ORDER BY carrier",
     );
     expect(seeded).toEqual([
       { carrier: 'brt', code: 'BRT' },
       { carrier: 'dhl-paket', code: 'DHL-Paket' },
       { carrier: 'go', code: 'GO!' },
     ]);
+    // The web shops: Shopify's tracking company names, WooCommerce's free-text providers.
+    const shops = await db.query<{ channel: string; carrier: string; code: string }>(
+      "SELECT channel, carrier, code FROM shipment_notifier.carrier_mappings WHERE channel <> 'amazon' AND carrier IN ('dhl', 'poste') ORDER BY channel, carrier",
+    );
+    expect(shops).toEqual([
+      { channel: 'shopify', carrier: 'dhl', code: 'DHL Express' },
+      { channel: 'shopify', carrier: 'poste', code: 'Poste Italiane' },
+      { channel: 'woocommerce', carrier: 'dhl', code: 'DHL' },
+      { channel: 'woocommerce', carrier: 'poste', code: 'Poste Italiane' },
+    ]);
+    await revertLastMigration(dataSource, NOTIFIER_SCHEMA);
+    const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM shipment_notifier.carrier_mappings WHERE channel <> 'amazon'");
+    expect(n).toBe(0);
     for (let i = 0; i < 3; i++) await revertLastMigration(dataSource, NOTIFIER_SCHEMA);
     const tables = await db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'shipment_notifier' AND table_name <> 'migrations'");
     expect(tables).toEqual([]);
-    expect(await runMigrations(dataSource, NOTIFIER_SCHEMA)).toHaveLength(3);
+    expect(await runMigrations(dataSource, NOTIFIER_SCHEMA)).toHaveLength(4);
   });
 });

@@ -30,7 +30,9 @@ export const NotifierSettingsSchema = z.object({
    * the longest a single call can take (timeout × throttle retries).
    */
   SHIPMENT_INFLIGHT_GRACE_MS: ms(300_000, 100),
-  /** Per SP-API call: first byte and whole response. */
+  /** Shopify and WooCommerce clients: first backoff of their own retries (throttled answers, reads), doubled, jittered, capped at 10 s. */
+  SHOP_RETRY_BASE_MS: ms(250, 1),
+  /** Per SP-API call: first byte and whole response (and per WooCommerce request). */
   SHIPMENT_CALL_TIMEOUT_MS: ms(30_000, 100),
   /** When to re-read the order after a confirmation to check Amazon applied it. 0 = never. */
   SHIPMENT_VERIFY_AFTER_MS: ms(900_000),

@@ -34,7 +34,7 @@ export class ConfirmationVerifier {
     const due = await this.packages.dueVerifications(this.dataSource.manager, { channel: gateway.channel, accountId }, limit);
     for (const p of due) {
       try {
-        const lookup = await gateway.findPackage(accountId, p.orderId, p.packageReferenceId);
+        const lookup = await gateway.findPackage(accountId, p);
         const applied = lookup.kind === 'present';
         await inTransaction(this.dataSource, (m) =>
           this.packages.recordVerification(m, p, { verification: applied ? 'applied' : 'not_applied' }),

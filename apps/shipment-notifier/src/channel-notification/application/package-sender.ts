@@ -74,7 +74,9 @@ export class PackageSender {
   }
 
   private async process(gateway: ChannelShipmentGateway, p: ClaimedPackage): Promise<void> {
-    const mapping = await this.mappings.resolve(this.dataSource.manager, carrierKey(p.carrier), p.channel, p.marketplaceId);
+    const mapped = await this.mappings.resolve(this.dataSource.manager, carrierKey(p.carrier), p.channel, p.marketplaceId);
+    // A web shop shows any carrier name: without a mapping the ERP's own name goes as free text.
+    const mapping = mapped ?? (gateway.unmappedCarriers === 'free-text' ? { code: p.carrier.trim(), name: null } : null);
     // Amazon takes a carrier name only with "Other"; web shops show the name with the tracking number.
     const carrierName = mapping && (mapping.code === OTHER_CARRIER_CODE || p.channel !== 'amazon') ? mapping.name : null;
     const carrier = { carrierCode: mapping?.code ?? null, carrierName };
@@ -106,6 +108,7 @@ export class PackageSender {
     }
 
     const outcome: ConfirmOutcome = await gateway.confirmPackage(p.accountId, {
+      shipmentId: p.shipmentId,
       orderId: p.orderId,
       marketplaceId: p.marketplaceId,
       packageReferenceId: p.packageReferenceId,
@@ -121,8 +124,11 @@ export class PackageSender {
       process.kill(process.pid, 'SIGKILL');
     }
     switch (outcome.kind) {
-      case 'accepted':
-        return this.close(p, { state: 'confirmed', by: 'response', ...carrier, verifyAfterMs: this.verifyAfter() }, 'confirmed');
+      case 'accepted': {
+        // A web shop may send another spelling than the mapped one (Shopify's own company name): record what it got.
+        const sent = outcome.carrierSent ? { carrierCode: outcome.carrierSent } : {};
+        return this.close(p, { state: 'confirmed', by: 'response', ...carrier, ...sent, verifyAfterMs: this.verifyAfter() }, 'confirmed');
+      }
       case 'not-applied':
         return this.close(
           p,
@@ -149,7 +155,7 @@ export class PackageSender {
   ): Promise<'absent' | 'closed'> {
     let lookup;
     try {
-      lookup = await gateway.findPackage(p.accountId, p.orderId, p.packageReferenceId);
+      lookup = await gateway.findPackage(p.accountId, p);
     } catch (error) {
       if (quiet) return 'absent';
       const e = error instanceof ChannelUnavailableError ? error : new ChannelUnavailableError('UnknownError', String(error));

@@ -18,6 +18,7 @@ import {
   type ConfirmOutcome,
   type PackageConfirmation,
   type PackageLookup,
+  type PackageRef,
 } from '../domain/channel-shipment-gateway';
 
 /** Amazon's own words from an SpApiError (`confirmShipment: 400 InvalidInput: <message>`). */
@@ -33,6 +34,7 @@ function amazonMessage(error: SpApiError): string {
  */
 export class AmazonShipmentGateway implements ChannelShipmentGateway {
   readonly channel = 'amazon' as const;
+  readonly unmappedCarriers = 'hold' as const;
 
   constructor(private readonly byAccount: ReadonlyMap<string, AmazonShipments>) {}
 
@@ -97,7 +99,7 @@ export class AmazonShipmentGateway implements ChannelShipmentGateway {
     }
   }
 
-  async findPackage(accountId: string, orderId: string, packageReferenceId: string): Promise<PackageLookup> {
+  async findPackage(accountId: string, { orderId, packageReferenceId }: PackageRef): Promise<PackageLookup> {
     const amazon = this.byAccount.get(accountId);
     if (!amazon) throw new ChannelUnavailableError('ChannelAccountNotConfigured', `no Amazon credentials for account ${accountId}`);
     let state;
