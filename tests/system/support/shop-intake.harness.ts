@@ -95,6 +95,21 @@ export class ShopSimulator {
   }
 }
 
+/** Where order-ingest (at `baseUrl`) takes the simulator's Shopify and WooCommerce webhooks. */
+export function shopifyWebhookUrl(baseUrl: string): string {
+  return `${baseUrl}/v1/webhooks/shopify/${SHOP_DOMAIN}`;
+}
+
+export function wooWebhookUrl(baseUrl: string): string {
+  return `${baseUrl}/v1/webhooks/woocommerce/${WOO_ACCOUNT}`;
+}
+
+/** Points the simulator's shop and store webhooks at order-ingest at `baseUrl`. */
+export async function pointShopWebhooksAt(sim: ShopSimulator, baseUrl: string): Promise<void> {
+  await sim.ok('PUT', `/_sim/shopify/shops/${SHOP_DOMAIN}/webhooks`, { url: shopifyWebhookUrl(baseUrl) });
+  await sim.ok('PUT', `/_sim/woocommerce/stores/${WOO_STORE}/webhooks`, { url: wooWebhookUrl(baseUrl) });
+}
+
 export interface ObservedEvent {
   messageId: string;
   type: string;
@@ -174,20 +189,15 @@ export class ShopIntakeSystem {
   }
 
   shopifyWebhookUrl(replica = this.service): string {
-    return `${replica.baseUrl}/v1/webhooks/shopify/${SHOP_DOMAIN}`;
+    return shopifyWebhookUrl(replica.baseUrl);
   }
 
   wooWebhookUrl(replica = this.service): string {
-    return `${replica.baseUrl}/v1/webhooks/woocommerce/${WOO_ACCOUNT}`;
+    return wooWebhookUrl(replica.baseUrl);
   }
 
   async pointWebhooksAt(replica: ServiceProcess): Promise<void> {
-    await this.sim.ok('PUT', `/_sim/shopify/shops/${SHOP_DOMAIN}/webhooks`, {
-      url: this.shopifyWebhookUrl(replica),
-    });
-    await this.sim.ok('PUT', `/_sim/woocommerce/stores/${WOO_STORE}/webhooks`, {
-      url: this.wooWebhookUrl(replica),
-    });
+    await pointShopWebhooksAt(this.sim, replica.baseUrl);
   }
 
   async addReplica(extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
