@@ -1,74 +1,31 @@
 import { createEnvelope } from '@holdfast/contracts';
 import { waitFor } from '@holdfast/testing';
-import { createServer, type Server } from 'node:http';
 import { amazonOrder, HoldfastSystem } from './support/holdfast-system';
-
-interface CollectedSpan {
-  service: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-}
+import { OtlpCollector } from './support/otlp-collector';
 
 /**
  * One order is one trace: the test plays order-ingest's part (a root span whose context
  * it publishes with the event), then the consumer in inventory-reservation, its outbox
  * write, the relay's publish and the consumer in availability-publisher must all join it,
  * each the child of the one before, as an OTLP collector receives them from the processes.
+ * (tracing-order.e2e-spec.ts drives a real order from the poll to the channel call.)
  */
 describe('one order, one trace across the services (OTLP from real processes)', () => {
   let system: HoldfastSystem;
-  let collector: Server;
-  const spans: CollectedSpan[] = [];
+  let collector: OtlpCollector;
 
   beforeAll(async () => {
-    collector = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (c: Buffer) => chunks.push(c));
-      request.on('end', () => {
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-            resourceSpans?: {
-              resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-              scopeSpans?: {
-                spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string }[];
-              }[];
-            }[];
-          };
-          for (const rs of body.resourceSpans ?? []) {
-            const service =
-              rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
-            for (const ss of rs.scopeSpans ?? []) {
-              for (const s of ss.spans ?? [])
-                spans.push({
-                  service,
-                  traceId: s.traceId,
-                  spanId: s.spanId,
-                  parentSpanId: s.parentSpanId ?? '',
-                  name: s.name,
-                });
-            }
-          }
-        } catch {
-          // not JSON: ignored (the test asserts on what it can read)
-        }
-        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
-    const { port } = collector.address() as { port: number };
-    system = await HoldfastSystem.start('trace', ['inventory-reservation', 'availability-publisher'], {
-      OTEL_SDK_DISABLED: 'false',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    });
+    collector = await OtlpCollector.start();
+    system = await HoldfastSystem.start(
+      'trace',
+      ['inventory-reservation', 'availability-publisher'],
+      collector.env,
+    );
   });
 
   afterAll(async () => {
     await system?.stop();
-    await new Promise((r) => collector?.close(r));
+    await collector?.stop();
   });
 
   it("joins consumer, outbox relay and the next consumer into the caller's trace, parent by parent", async () => {
@@ -89,7 +46,7 @@ describe('one order, one trace across the services (OTLP from real processes)', 
     const chain = await waitFor(
       'the whole chain at the collector',
       () => {
-        const inTrace = spans.filter((s) => s.traceId === traceId);
+        const inTrace = collector.trace(traceId);
         const consume1 = inTrace.find(
           (s) => s.name === 'order.placed process' && s.parentSpanId === pollSpanId,
         );

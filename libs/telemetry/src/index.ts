@@ -2,6 +2,7 @@
 // instrumentation.ts imports it before startTelemetry() patches those modules.
 export * from './tracing/start-telemetry';
 export * from './tracing/trace-ids';
+export * from './tracing/with-span';
 export * from './logging/logger-options';
 export * from './logging/create-logger';
 export * from './http/public-route.decorator';

@@ -1,3 +1,4 @@
+import { currentTraceHeaders } from '@holdfast/messaging';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { PUBLISHER_SCHEMA } from '../../config/publisher.config';
@@ -105,17 +106,21 @@ export class DesiredQuantityRefresher {
     }
     if (changedIds.length === 0) return 0;
     // desired_seq counts distinct desired quantities: a new version with the same quantity
-    // needs no call. pending_since marks when the listing fell out of sync.
+    // needs no call. pending_since marks when the listing fell out of sync. desired_trace
+    // keeps the trace of the change (the consumer's span, an HTTP request) so the publish,
+    // which the scheduler runs later, continues it.
+    const trace = currentTraceHeaders();
     await manager.query(
       `UPDATE ${S}.listings l SET
          desired_seq = CASE WHEN v.q IS NOT NULL AND l.desired_quantity IS DISTINCT FROM v.q THEN l.desired_seq + 1 ELSE l.desired_seq END,
          desired_at = CASE WHEN l.desired_quantity IS DISTINCT FROM v.q THEN now() ELSE l.desired_at END,
          pending_since = CASE WHEN v.q IS NOT NULL AND l.desired_quantity IS DISTINCT FROM v.q
                               THEN coalesce(l.pending_since, now()) ELSE l.pending_since END,
+         desired_trace = CASE WHEN l.desired_quantity IS DISTINCT FROM v.q THEN $4::jsonb ELSE l.desired_trace END,
          desired_quantity = v.q, availability_version = v.ver, updated_at = now()
        FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS v(id, q, ver)
        WHERE l.id = v.id`,
-      [changedIds, quantities, versions],
+      [changedIds, quantities, versions, trace.traceparent ? JSON.stringify(trace) : null],
     );
     return changedIds.length;
   }

@@ -1,5 +1,6 @@
 import type { Channel } from '@holdfast/contracts';
 import { inTransaction, type HeldLease, type LeaseKeeper, type Outbox } from '@holdfast/persistence';
+import { parentAndLinks, withSpan } from '@holdfast/telemetry';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -175,7 +176,27 @@ export class AccountPublisher {
     }
     publishAttempts.inc({ channel: this.account.channel, method: decision.method });
     this.logger.debug(`sending ${items.length} listings by ${decision.method} (attempt ${attemptId})`);
-    this.runInBackground(attemptId, decision.method, 'deliver', () => this.deliver(attemptId, decision.method, items));
+    this.runInBackground(attemptId, decision.method, 'deliver', () =>
+      this.traced('publish attempt', attemptId, decision.method, items, () => this.deliver(attemptId, decision.method, items)),
+    );
+  }
+
+  /**
+   * Runs a channel call in a span that continues the trace of the change that set the
+   * quantities, not of the scheduler's round: the order's trace then ends with the channel
+   * call (an http span under this one). A batch serves many changes: its parent is the first
+   * item's, the others are links.
+   */
+  private traced(name: string, attemptId: string, method: string, items: PublishItem[], work: () => Promise<void>): Promise<void> {
+    const { parent, links } = parentAndLinks(items.map((i) => i.trace));
+    const attributes = {
+      'holdfast.channel': this.account.channel,
+      'holdfast.account_id': this.account.accountId,
+      'holdfast.publish.attempt_id': attemptId,
+      'holdfast.publish.method': method,
+      'holdfast.publish.items': items.length,
+    };
+    return withSpan(name, { parent, links, attributes }, work);
   }
 
   private runInBackground(attemptId: string, method: string, kind: 'deliver' | 'resume', work: () => Promise<void>): void {
@@ -212,6 +233,11 @@ export class AccountPublisher {
       await inTransaction(dataSource, (m) => publications.settle(m, attemptId, 'settled'));
       return;
     }
+    await this.traced('publish attempt resume', attemptId, method, items, () => this.resumeItems(attemptId, method, checkpoint, items));
+  }
+
+  private async resumeItems(attemptId: string, method: string, checkpoint: Record<string, unknown>, items: PublishItem[]): Promise<void> {
+    const { dataSource, publications } = this.deps;
     let progress: DeliveryProgress;
     try {
       progress = await this.publisher.resume(this.account.accountId, method, checkpoint, items);

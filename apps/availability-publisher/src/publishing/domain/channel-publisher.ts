@@ -73,6 +73,8 @@ export interface PublishItem extends PublishTarget {
   /** 1…n within its attempt (a feed's messageId). */
   itemNo: number;
   quantity: number;
+  /** W3C trace context of the change that set this quantity (the core's span parent or link; adapters ignore it). */
+  trace?: Record<string, string> | null;
 }
 
 export type ListingLookup =

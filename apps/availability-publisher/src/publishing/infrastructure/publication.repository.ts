@@ -75,7 +75,7 @@ const READY = `
   AND (l.hold_until IS NULL OR l.hold_until <= now())`;
 
 const CLEAR_ATTEMPT = `attempt_id = NULL, attempt_item = NULL, attempt_quantity = NULL, attempt_seq = NULL,
-  attempt_version = NULL, attempt_started_at = NULL`;
+  attempt_version = NULL, attempt_started_at = NULL, attempt_trace = NULL`;
 
 /**
  * The publication state machine in SQL: claim what is ready, record what the channel said.
@@ -145,6 +145,7 @@ export class PublicationRepository {
       marketplace_id: string | null;
       product_type: string | null;
       attempt_quantity: number;
+      attempt_trace: Record<string, string> | null;
     }>(
       manager,
       `WITH picked AS (
@@ -153,9 +154,9 @@ export class PublicationRepository {
        ), numbered AS (SELECT id, row_number() OVER (ORDER BY id)::int AS n FROM picked)
        UPDATE ${S}.listings l SET attempt_id = $5, attempt_item = numbered.n, attempt_quantity = l.desired_quantity,
               attempt_seq = l.desired_seq, attempt_version = l.availability_version, attempt_started_at = now(),
-              last_attempt_at = now()
+              attempt_trace = l.desired_trace, last_attempt_at = now()
          FROM numbered WHERE l.id = numbered.id
-       RETURNING l.id, l.attempt_item, l.channel_sku, l.marketplace_id, l.product_type, l.attempt_quantity`,
+       RETURNING l.id, l.attempt_item, l.channel_sku, l.marketplace_id, l.product_type, l.attempt_quantity, l.attempt_trace`,
       [account.channel, account.accountId, requiresProductType, limit, attempt.id],
     );
     await manager.query(`UPDATE ${S}.publish_attempts SET item_count = $2 WHERE id = $1`, [attempt.id, rows.length]);
@@ -167,6 +168,7 @@ export class PublicationRepository {
         marketplaceId: r.marketplace_id,
         productType: r.product_type,
         quantity: r.attempt_quantity,
+        trace: r.attempt_trace,
       }))
       .sort((a, b) => a.itemNo - b.itemNo);
   }
@@ -174,9 +176,17 @@ export class PublicationRepository {
   /** The listings still claimed by an attempt. */
   async attemptItems(manager: EntityManager, attemptId: string): Promise<PublishItem[]> {
     const rows = await manager.query<
-      { id: string; attempt_item: number; channel_sku: string; marketplace_id: string | null; product_type: string | null; attempt_quantity: number }[]
+      {
+        id: string;
+        attempt_item: number;
+        channel_sku: string;
+        marketplace_id: string | null;
+        product_type: string | null;
+        attempt_quantity: number;
+        attempt_trace: Record<string, string> | null;
+      }[]
     >(
-      `SELECT id, attempt_item, channel_sku, marketplace_id, product_type, attempt_quantity
+      `SELECT id, attempt_item, channel_sku, marketplace_id, product_type, attempt_quantity, attempt_trace
          FROM ${S}.listings WHERE attempt_id = $1 ORDER BY attempt_item`,
       [attemptId],
     );
@@ -187,6 +197,7 @@ export class PublicationRepository {
       marketplaceId: r.marketplace_id,
       productType: r.product_type,
       quantity: r.attempt_quantity,
+      trace: r.attempt_trace,
     }));
   }
 

@@ -1,5 +1,6 @@
 import { searchOrderPages, type AmazonOrders } from '@holdfast/channels-amazon';
 import { inTransaction } from '@holdfast/persistence';
+import { withSpan } from '@holdfast/telemetry';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChannelAccount } from '../../accounts/domain/channel-account';
@@ -33,15 +34,19 @@ export class RunCatchUpUseCase {
   ): Promise<CatchUpRun | null> {
     const run = await inTransaction(this.dataSource, (m) => this.runs.claimQueued(m, account.accountId));
     if (!run) return null;
-    try {
-      await this.carryOut(run, account, amazon, fence, signal);
-      await this.runs.finish(this.dataSource.manager, run.id, 'succeeded', null);
-    } catch (error) {
-      // A stop or a lost lease leaves the run running: the next lease holder replaces it.
-      if (signal.aborted) throw error;
-      this.logger.warn(`catch-up run ${run.id} of ${account.accountId} failed: ${(error as Error).message}`);
-      await this.runs.finish(this.dataSource.manager, run.id, 'failed', (error as Error).message);
-    }
+    // Like a poll, a run is the root of the traces of the orders it finds.
+    const attributes = { 'holdfast.account_id': account.accountId, 'holdfast.catch_up_run_id': run.id };
+    await withSpan('orders catch-up run', { attributes }, async () => {
+      try {
+        await this.carryOut(run, account, amazon, fence, signal);
+        await this.runs.finish(this.dataSource.manager, run.id, 'succeeded', null);
+      } catch (error) {
+        // A stop or a lost lease leaves the run running: the next lease holder replaces it.
+        if (signal.aborted) throw error;
+        this.logger.warn(`catch-up run ${run.id} of ${account.accountId} failed: ${(error as Error).message}`);
+        await this.runs.finish(this.dataSource.manager, run.id, 'failed', (error as Error).message);
+      }
+    });
     return this.runs.find(this.dataSource.manager, run.id);
   }
 

@@ -6,7 +6,7 @@ import {
   type MappedAmazonOrder,
 } from '@holdfast/channels-amazon';
 import { inTransaction, Outbox } from '@holdfast/persistence';
-import { defineCounter } from '@holdfast/telemetry';
+import { defineCounter, withSpan } from '@holdfast/telemetry';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChannelAccount } from '../../accounts/domain/channel-account';
@@ -100,7 +100,21 @@ export class ImportOrdersUseCase {
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
+  /**
+   * In a span of its own (a child of the poll, catch-up run or recovery that fetched the
+   * batch): the outbox rows capture the active context, so every event of the batch, and
+   * everything downstream of it, joins the trace that starts where the order was found.
+   */
   async execute(ctx: ImportContext, batch: readonly ReceivedOrder[]): Promise<ImportTally> {
+    const attributes = { 'holdfast.account_id': ctx.account.accountId, 'holdfast.detected_by': ctx.detectedBy };
+    return withSpan('orders import', { attributes: { ...attributes, 'holdfast.orders.received': batch.length } }, async (span) => {
+      const tally = await this.importBatch(ctx, batch);
+      span.setAttributes({ 'holdfast.orders.new': tally.new, 'holdfast.orders.changed': tally.changed, 'holdfast.events': tally.events });
+      return tally;
+    });
+  }
+
+  private async importBatch(ctx: ImportContext, batch: readonly ReceivedOrder[]): Promise<ImportTally> {
     const { accountId } = ctx.account;
     const planned = new Map<string, Planned>();
     const failures: Failure[] = [];

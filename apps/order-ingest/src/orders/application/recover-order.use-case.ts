@@ -1,5 +1,6 @@
 import type { AmazonOrders } from '@holdfast/channels-amazon';
 import { inTransaction } from '@holdfast/persistence';
+import { withSpan } from '@holdfast/telemetry';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccountNotConfiguredError, AccountNotFoundError } from '../../accounts/domain/account.errors';
@@ -49,25 +50,31 @@ export class RecoverOrderUseCase {
   async processQueued(account: ChannelAccount, amazon: AmazonOrders, signal: AbortSignal): Promise<number> {
     const claimed = await inTransaction(this.dataSource, (m) => this.recoveries.claimQueued(m, account.accountId, 10));
     for (const recovery of claimed) {
-      try {
-        const raw = await amazon.getOrder(recovery.orderId, REREAD_DATASETS, signal);
-        if (raw === null) {
-          await this.recoveries.finish(this.dataSource.manager, recovery.id, 'not-found', null, null);
-          continue;
-        }
-        const tally = await this.importOrders.execute(
-          { account, amazon, detectedBy: 'recovery', correlationId: recovery.id, signal },
-          [{ raw, operation: 'getOrder' }],
-        );
-        const outcome = tally.errors > 0 ? 'error' : tally.new ? 'new' : tally.changed ? 'changed' : tally.stale ? 'stale' : 'unchanged';
-        await this.recoveries.finish(this.dataSource.manager, recovery.id, outcome === 'error' ? 'failed' : 'recovered', outcome, null);
-      } catch (error) {
-        if (signal.aborted) throw error;
-        const message = (error as Error).message;
-        this.logger.warn(`recovery of order ${recovery.orderId} (${account.accountId}) failed: ${message}`);
-        await this.recoveries.finish(this.dataSource.manager, recovery.id, 'failed', null, message);
-      }
+      // Each recovery is the root of the trace of the order it reads (getOrder, the import, the events).
+      const attributes = { 'holdfast.account_id': account.accountId, 'holdfast.order_id': recovery.orderId, 'holdfast.recovery_id': recovery.id };
+      await withSpan('order recovery', { attributes }, () => this.recoverOne(account, amazon, recovery, signal));
     }
     return claimed.length;
+  }
+
+  private async recoverOne(account: ChannelAccount, amazon: AmazonOrders, recovery: OrderRecovery, signal: AbortSignal): Promise<void> {
+    try {
+      const raw = await amazon.getOrder(recovery.orderId, REREAD_DATASETS, signal);
+      if (raw === null) {
+        await this.recoveries.finish(this.dataSource.manager, recovery.id, 'not-found', null, null);
+        return;
+      }
+      const tally = await this.importOrders.execute(
+        { account, amazon, detectedBy: 'recovery', correlationId: recovery.id, signal },
+        [{ raw, operation: 'getOrder' }],
+      );
+      const outcome = tally.errors > 0 ? 'error' : tally.new ? 'new' : tally.changed ? 'changed' : tally.stale ? 'stale' : 'unchanged';
+      await this.recoveries.finish(this.dataSource.manager, recovery.id, outcome === 'error' ? 'failed' : 'recovered', outcome, null);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const message = (error as Error).message;
+      this.logger.warn(`recovery of order ${recovery.orderId} (${account.accountId}) failed: ${message}`);
+      await this.recoveries.finish(this.dataSource.manager, recovery.id, 'failed', null, message);
+    }
   }
 }

@@ -4,7 +4,7 @@ import {
   type OrderSearchPage,
   type OrderSearchQuery,
 } from '@holdfast/channels-amazon';
-import { defineGauge } from '@holdfast/telemetry';
+import { defineGauge, withSpan } from '@holdfast/telemetry';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChannelAccount } from '../../accounts/domain/channel-account';
@@ -62,16 +62,27 @@ export class PollAccountUseCase {
     fence: (m: EntityManager) => Promise<void>,
     signal: AbortSignal,
   ): Promise<PollOutcome> {
-    const outcome: PollOutcome = { pages: 0, orders: 0, newOrders: 0, changedOrders: 0, errors: 0 };
-    try {
-      await this.poll(account, amazon, fence, signal, outcome);
-      await this.state.pollSucceeded(this.dataSource.manager, account.accountId);
-    } catch (error) {
-      if (!signal.aborted)
-        await this.state.pollFailed(this.dataSource.manager, account.accountId, (error as Error).message);
-      throw error;
-    }
-    return outcome;
+    // The root of an order's trace: the searchOrders calls (http spans) and each page's
+    // import are its children, and the events a page writes carry its context onwards.
+    return withSpan('orders poll', { attributes: { 'holdfast.account_id': account.accountId } }, async (span) => {
+      const outcome: PollOutcome = { pages: 0, orders: 0, newOrders: 0, changedOrders: 0, errors: 0 };
+      try {
+        await this.poll(account, amazon, fence, signal, outcome);
+        await this.state.pollSucceeded(this.dataSource.manager, account.accountId);
+      } catch (error) {
+        if (!signal.aborted)
+          await this.state.pollFailed(this.dataSource.manager, account.accountId, (error as Error).message);
+        throw error;
+      } finally {
+        span.setAttributes({
+          'holdfast.poll.pages': outcome.pages,
+          'holdfast.orders.received': outcome.orders,
+          'holdfast.orders.new': outcome.newOrders,
+          'holdfast.orders.changed': outcome.changedOrders,
+        });
+      }
+      return outcome;
+    });
   }
 
   private async poll(

@@ -1,5 +1,5 @@
 import { inTransaction } from '@holdfast/persistence';
-import { defineGauge } from '@holdfast/telemetry';
+import { defineGauge, withSpan } from '@holdfast/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -40,7 +40,17 @@ export class ReconcileShopUseCase {
     @Inject(SHOP_INTAKE_CONFIG) private readonly config: ShopIntakeConfig,
   ) {}
 
+  /** In a span: the root of the traces of the orders a reconciliation finds, as a poll is for Amazon. */
   async execute(
+    shop: ShopConnection,
+    fence: (m: EntityManager) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<ReconcileOutcome> {
+    const attributes = { 'holdfast.channel': shop.channel, 'holdfast.account_id': shop.accountId };
+    return withSpan('shop orders reconcile', { attributes }, () => this.reconcile(shop, fence, signal));
+  }
+
+  private async reconcile(
     shop: ShopConnection,
     fence: (m: EntityManager) => Promise<void>,
     signal: AbortSignal,
