@@ -112,18 +112,27 @@ describe('availability-publisher: 10,000 SKUs by feed, 3 by PATCH, two replicas'
     await settled();
     const after = await sim.stats();
     const calls = callsBetween(wave, after);
-    // createFeedDocument + createFeed + a few getFeed polls + getFeedDocument.
-    expect(calls).toMatchObject({ createFeedDocument: 1, createFeed: 1, getFeedDocument: 1 });
+    // createFeedDocument + createFeed + a few getFeed polls + getFeedDocument: one feed, or two
+    // when a loaded machine delivers the 200 events across the feed's coalescing window.
+    for (const op of ['createFeedDocument', 'createFeed', 'getFeedDocument']) {
+      expect(calls[op]).toBeGreaterThanOrEqual(1);
+      expect(calls[op]).toBeLessThanOrEqual(2);
+    }
+    expect(calls.createFeedDocument).toBe(calls.createFeed);
     expect(calls.patchListingsItem ?? 0).toBe(0);
-    expect(calls.getFeed).toBeLessThanOrEqual(5);
-    expect(Object.values(calls).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(8);
+    expect(calls.getFeed).toBeLessThanOrEqual(10);
+    expect(Object.values(calls).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(16);
     expect(throttledBetween(wave, after)).toBe(0);
 
     const attempts = await http<{ attempts: { method: string; items: number; applied: number; state: string }[] }>(
       'GET',
       '/v1/publishing/attempts?limit=5',
     );
-    expect(attempts.body.attempts[0]).toMatchObject({ method: 'feed', items: LISTINGS, applied: LISTINGS, state: 'settled' });
+    // The wave's feeds (the newest attempts) carried every listing once, all applied.
+    const waveFeeds = attempts.body.attempts.slice(0, calls.createFeed);
+    for (const a of waveFeeds) expect(a).toMatchObject({ method: 'feed', state: 'settled' });
+    expect(waveFeeds.reduce((n, a) => n + a.items, 0)).toBe(LISTINGS);
+    expect(waveFeeds.reduce((n, a) => n + a.applied, 0)).toBe(LISTINGS);
   });
 
   it('sends three changed SKUs by PATCH within seconds, once, whichever replica holds the lease', async () => {
