@@ -167,7 +167,7 @@ export class ChaosSystem {
   }
 
   /** A call to a service's API with a key holding every scope. */
-  async api<T = any>(
+  async api<T = unknown>(
     name: ServiceName,
     method: string,
     route: string,
@@ -177,7 +177,7 @@ export class ChaosSystem {
   }
 
   /** A call to the simulator's control API. */
-  async sim<T = any>(method: string, route: string, body?: unknown): Promise<JsonAnswer<T>> {
+  async sim<T = unknown>(method: string, route: string, body?: unknown): Promise<JsonAnswer<T>> {
     return callJson<T>(`${this.simulator.controlUrl}${route}`, method, body);
   }
 

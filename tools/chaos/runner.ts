@@ -29,7 +29,8 @@ export const CI_RUN: RunOptions = {
   skus: 3,
   faults: true,
   faultIntervalMs: 2_500,
-  buyerPaceMs: 150,
+  // The buyers' stream lasts about as long as the fault schedule, so faults land mid-workload.
+  buyerPaceMs: 500,
   quiesceTimeoutMs: 90_000,
 };
 
@@ -267,12 +268,16 @@ async function playErp(system: ChaosSystem, ops: ErpOp[], paceMs: number): Promi
 }
 
 async function inject(system: ChaosSystem, fault: ScheduledFault): Promise<void> {
+  const target = () => {
+    if (!fault.service) throw new Error(`${fault.kind} needs a service`);
+    return fault.service;
+  };
   switch (fault.kind) {
     case 'kill-9':
-      await system.crash(fault.service!);
+      await system.crash(target());
       return;
     case 'broker-close':
-      await system.closeBrokerConnections(fault.service!);
+      await system.closeBrokerConnections(target());
       return;
     case 'amazon-5xx': {
       // Half of every SP-API call fails with 503 for a few seconds.
@@ -346,7 +351,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One line per seed, and a total. */
 export function formatReports(reports: SeedReport[]): string {
-  const header = ['seed', 'ops', 'faults', 'lost', 'duplicated', 'oversold>model', 'other', 'converged in'];
+  const header = [
+    'seed',
+    'ops',
+    'faults',
+    'lost',
+    'duplicated',
+    'oversold>model',
+    'other',
+    'workload',
+    'converged in',
+  ];
   const rows = reports.map((r) => [
     String(r.seed),
     String(r.operations),
@@ -355,6 +370,7 @@ export function formatReports(reports: SeedReport[]): string {
     String(r.duplicated),
     String(r.oversoldBeyondModel),
     String(r.other),
+    `${(r.workloadMs / 1000).toFixed(1)} s`,
     r.convergenceMs === null ? 'never' : `${(r.convergenceMs / 1000).toFixed(1)} s`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
