@@ -43,8 +43,11 @@ const DEP_CONSTRAINTS = [
       'type:channel',
       'type:testing',
       'type:demo',
+      'type:chaos',
     ],
   },
+  // The fault-injection runner starts the services as processes and reads their databases.
+  { sourceTag: 'type:chaos', onlyDependOnLibsWithTags: ['type:testing'] },
   // The start command's demo talks to the running system over HTTP only.
   { sourceTag: 'type:demo', onlyDependOnLibsWithTags: [] },
   {

@@ -63,6 +63,12 @@ export class ServiceProcess {
     return this.output;
   }
 
+  /** The running process's id (undefined before start and after exit), to find its sockets. */
+  get pid(): number | undefined {
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
   private environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
       ...process.env,

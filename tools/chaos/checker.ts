@@ -1,0 +1,207 @@
+import { CHAOS_ACCOUNT, type ChaosSystem } from './chaos-system';
+import type { ExpectedState } from './model';
+
+export type ViolationKind =
+  | 'lost-order'
+  | 'duplicated-order'
+  | 'wrong-order-status'
+  | 'lost-reservation'
+  | 'duplicated-reservation'
+  | 'wrong-reservation'
+  | 'wrong-stock'
+  | 'oversold-beyond-model'
+  | 'oversold-missing'
+  | 'wrong-channel-quantity'
+  | 'listing-not-in-sync'
+  | 'outbox-not-drained'
+  | 'dead-letter';
+
+export interface Violation {
+  kind: ViolationKind;
+  subject: string;
+  detail: string;
+}
+
+interface ReservationView {
+  sku: string;
+  state: string;
+  quantity: number;
+}
+
+const SCHEMAS = ['order_ingest', 'inventory', 'availability', 'shipment_notifier'];
+
+/**
+ * Compares what the running system shows (its services' APIs, their outboxes, the broker's
+ * dead-letter queues and Amazon, the simulator) with the model. Reads only; an empty list
+ * means every invariant holds.
+ *
+ * `orderIds` maps the workload's order refs to the ids Amazon gave them.
+ */
+export async function checkSystem(
+  system: ChaosSystem,
+  model: ExpectedState,
+  orderIds: ReadonlyMap<string, string>,
+): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  const add = (kind: ViolationKind, subject: string, detail: string) =>
+    violations.push({ kind, subject, detail });
+
+  // Orders: every one imported once, in the model's status, announced exactly once.
+  const placed = await system.db.query<{ order_id: string; n: string }>(
+    `SELECT envelope->'payload'->'order'->>'orderId' AS order_id, count(*) AS n
+       FROM order_ingest.outbox WHERE routing_key = 'order.placed' GROUP BY 1`,
+  );
+  const placedCount = new Map(placed.map((r) => [r.order_id, Number(r.n)]));
+  const known = new Set(orderIds.values());
+  for (const [orderId, n] of placedCount)
+    if (!known.has(orderId))
+      add('duplicated-order', orderId, `order.placed ${n}× for an order the workload never placed`);
+
+  for (const order of model.orders.values()) {
+    const orderId = orderIds.get(order.ref);
+    if (!orderId) {
+      add('lost-order', order.ref, 'never created at Amazon');
+      continue;
+    }
+    const subject = `${order.ref} (${orderId})`;
+    const ingest = await system.api<{ status: string }>(
+      'order-ingest',
+      'GET',
+      `/v1/accounts/${CHAOS_ACCOUNT}/orders/${orderId}`,
+    );
+    if (ingest.status === 404) add('lost-order', subject, 'order-ingest does not know it');
+    else if (ingest.status !== 200) add('lost-order', subject, `order-ingest answered ${ingest.status}`);
+    else if (ingest.body.status !== order.status)
+      add('wrong-order-status', subject, `order-ingest shows ${ingest.body.status}, model ${order.status}`);
+    const announced = placedCount.get(orderId) ?? 0;
+    // An order already cancelled when order-ingest first saw it is recorded and never
+    // announced (nobody holds anything for it); whether a cancellation beat the first poll is
+    // timing, so for a cancelled order both outcomes are right, and nothing may be held.
+    const mayBeUnannounced = order.status === 'canceled';
+    if (announced === 0 && !mayBeUnannounced) add('lost-order', subject, 'no order.placed in the outbox');
+    if (announced > 1) add('duplicated-order', subject, `order.placed ${announced}×`);
+
+    // Reservations: one per line, in the model's state, holding the line's units while active.
+    const res = await system.api<{ reservations: ReservationView[] }>(
+      'inventory-reservation',
+      'GET',
+      `/v1/orders/amazon/${CHAOS_ACCOUNT}/${orderId}/reservations`,
+    );
+    const rows = res.status === 200 ? res.body.reservations : [];
+    if (mayBeUnannounced && announced === 0 && rows.length === 0) continue;
+    for (const line of order.lines) {
+      const mine = rows.filter((r) => r.sku === line.sku);
+      if (mine.length === 0) {
+        add(
+          'lost-reservation',
+          `${subject} ${line.sku}`,
+          `no reservation (inventory answered ${res.status})`,
+        );
+        continue;
+      }
+      if (mine.length > 1)
+        add('duplicated-reservation', `${subject} ${line.sku}`, `${mine.length} reservations`);
+      const wantUnits = order.reservation === 'released' ? 0 : line.quantity;
+      const got = mine[0];
+      if (got.state !== order.reservation || got.quantity !== wantUnits)
+        add(
+          'wrong-reservation',
+          `${subject} ${line.sku}`,
+          `${got.state} ${got.quantity}, model ${order.reservation} ${wantUnits}`,
+        );
+    }
+    for (const extra of rows.filter((r) => !order.lines.some((l) => l.sku === r.sku)))
+      add(
+        'duplicated-reservation',
+        `${subject} ${extra.sku}`,
+        'a reservation for a SKU the order does not have',
+      );
+  }
+
+  // Stock per SKU, and oversold exactly where the model says.
+  const oversold = await system.api<{ skus: { sku: string }[] }>(
+    'inventory-reservation',
+    'GET',
+    '/v1/oversold',
+  );
+  const oversoldSkus = new Set((oversold.body.skus ?? []).map((s) => s.sku));
+  for (const sku of model.skus.values()) {
+    const a = await system.api<{ onHand: number; reserved: number; available: number }>(
+      'inventory-reservation',
+      'GET',
+      `/v1/availability/${encodeURIComponent(sku.sku)}`,
+    );
+    if (a.status !== 200) add('wrong-stock', sku.sku, `availability answered ${a.status}`);
+    else if (
+      a.body.onHand !== sku.onHand ||
+      a.body.reserved !== sku.reserved ||
+      a.body.available !== sku.available
+    )
+      add(
+        'wrong-stock',
+        sku.sku,
+        `onHand/reserved/available ${a.body.onHand}/${a.body.reserved}/${a.body.available}, ` +
+          `model ${sku.onHand}/${sku.reserved}/${sku.available}`,
+      );
+    if (oversoldSkus.has(sku.sku) && sku.shortfall === 0)
+      add('oversold-beyond-model', sku.sku, 'listed as oversold, the model has no shortfall');
+    if (!oversoldSkus.has(sku.sku) && sku.shortfall > 0)
+      add('oversold-missing', sku.sku, `not listed as oversold, the model's shortfall is ${sku.shortfall}`);
+  }
+
+  // Channel: the publisher acknowledged the model's quantity, and Amazon shows it.
+  const listings = await system.api<{
+    listings: { channelSku: string; state: string; acknowledged: { quantity: number } | null }[];
+  }>('availability-publisher', 'GET', `/v1/listings?channel=amazon&accountId=${CHAOS_ACCOUNT}&limit=1000`);
+  const atAmazon = await system.sim<{ listings: { sku: string; quantity: number | null }[] }>(
+    'GET',
+    '/_sim/listings',
+  );
+  for (const sku of model.skus.values()) {
+    const listing = listings.body.listings?.find((l) => l.channelSku === sku.sku);
+    if (!listing || listing.state !== 'in-sync' || listing.acknowledged?.quantity !== sku.channelQuantity)
+      add(
+        'listing-not-in-sync',
+        sku.sku,
+        `publisher ${listing?.state ?? 'no listing'} acknowledged ${listing?.acknowledged?.quantity ?? '-'}, model ${sku.channelQuantity}`,
+      );
+    const shown = atAmazon.body.listings?.find((l) => l.sku === sku.sku)?.quantity;
+    if (shown !== sku.channelQuantity)
+      add(
+        'wrong-channel-quantity',
+        sku.sku,
+        `Amazon shows ${shown ?? 'nothing'}, model ${sku.channelQuantity}`,
+      );
+  }
+
+  // Every event published; nothing dead-lettered (the workload injects no poison).
+  for (const schema of SCHEMAS) {
+    const [row] = await system.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "${schema}".outbox WHERE sent_at IS NULL`,
+    );
+    if (Number(row.n) > 0) add('outbox-not-drained', schema, `${row.n} events not sent`);
+  }
+  for (const [queue, messages] of Object.entries(await system.deadLetters()))
+    if (messages > 0) add('dead-letter', queue, `${messages} messages`);
+
+  return violations;
+}
+
+/** Counts by the table's columns: lost, duplicated, oversold beyond the model, everything else. */
+export function summarise(violations: Violation[]): {
+  lost: number;
+  duplicated: number;
+  oversoldBeyondModel: number;
+  other: number;
+} {
+  const count = (kinds: ViolationKind[]) => violations.filter((v) => kinds.includes(v.kind)).length;
+  const lost = count(['lost-order', 'lost-reservation']);
+  const duplicated = count(['duplicated-order', 'duplicated-reservation']);
+  const oversoldBeyondModel = count(['oversold-beyond-model']);
+  return {
+    lost,
+    duplicated,
+    oversoldBeyondModel,
+    other: violations.length - lost - duplicated - oversoldBeyondModel,
+  };
+}

@@ -1,0 +1,6 @@
+export * from './chaos-system';
+export * from './checker';
+export * from './model';
+export * from './runner';
+export * from './seeded-random';
+export * from './workload';
