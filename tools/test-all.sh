@@ -13,7 +13,9 @@ npx nx show projects >/dev/null 2>&1 || true
 mkdir -p tmp
 report=tmp/jest-report.json
 rm -f "$report"
-npx jest --ci --json --outputFile="$report" "$@"
+# Two workers: most suites wait on processes, the broker and the database rather than the CPU.
+# JEST_MAX_WORKERS=1 runs them one at a time.
+npx jest --ci --json --outputFile="$report" --maxWorkers="${JEST_MAX_WORKERS:-2}" "$@"
 status=$?
 node tools/jest/summary.mjs "$report"
 summary=$?
