@@ -1,5 +1,11 @@
 import { inTransaction } from '@holdfast/persistence';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
@@ -14,6 +20,7 @@ import { OrderRecoveryRepository } from '../../orders/infrastructure/order-recov
 import { AccountLeases } from '../infrastructure/account-lease';
 import { PollStateRepository } from '../infrastructure/poll-state.repository';
 import { AccountWorker } from './account-worker';
+import { WorkerLoop } from '../../shared/worker-loop';
 import { PollAccountUseCase } from './poll-account.use-case';
 
 /**
@@ -27,10 +34,7 @@ export class IngestWorkersService implements OnApplicationBootstrap, BeforeAppli
   private readonly workers: AccountWorker[] = [];
   private readonly leases: AccountLeases;
   private started = false;
-  private stopping = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private lastPurge = 0;
+  private loop: WorkerLoop | null = null;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -45,7 +49,11 @@ export class IngestWorkersService implements OnApplicationBootstrap, BeforeAppli
     @Inject(OrderRecoveryRepository) private readonly recoveries: OrderRecoveryRepository,
     @Inject(PurgeBuyerDataUseCase) private readonly purge: PurgeBuyerDataUseCase,
   ) {
-    this.leases = new AccountLeases(dataSource, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, config.leaseTtlMs);
+    this.leases = new AccountLeases(
+      dataSource,
+      `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      config.leaseTtlMs,
+    );
   }
 
   get holder(): string {
@@ -58,7 +66,9 @@ export class IngestWorkersService implements OnApplicationBootstrap, BeforeAppli
     this.started = true;
     const configured = this.connections.configured;
     await inTransaction(this.dataSource, (m) => this.accounts.syncConfigured(m, configured));
-    this.logger.log(`${configured.length} Amazon account(s) configured: ${configured.map((a) => a.accountId).join(', ') || 'none'}`);
+    this.logger.log(
+      `${configured.length} Amazon account(s) configured: ${configured.map((a) => a.accountId).join(', ') || 'none'}`,
+    );
     if (!this.config.workers) return;
     for (const account of configured) {
       this.workers.push(
@@ -77,34 +87,18 @@ export class IngestWorkersService implements OnApplicationBootstrap, BeforeAppli
         }),
       );
     }
-    this.loop = this.run();
+    this.loop = new WorkerLoop(this.workers, this.config.tickMs, {
+      everyMs: this.config.purgeIntervalMs,
+      run: () => this.housekeeping(),
+    });
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await this.loop;
-    await Promise.all(this.workers.map((w) => w.stop()));
+    await this.loop?.stop();
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      await Promise.all(this.workers.map((w) => w.tick()));
-      await this.purgeWhenDue();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.config.tickMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
-    }
-  }
-
-  private async purgeWhenDue(): Promise<void> {
-    if (Date.now() - this.lastPurge < this.config.purgeIntervalMs) return;
-    this.lastPurge = Date.now();
+  private async housekeeping(): Promise<void> {
     try {
       await this.purge.execute();
     } catch (error) {

@@ -16,6 +16,7 @@ import { ShopConnections } from '../infrastructure/shop-connections';
 import { ShopLeases } from '../infrastructure/shop-leases';
 import { WebhookDeliveryRepository } from '../infrastructure/webhook-delivery.repository';
 import { SHOP_INTAKE_CONFIG, type ShopIntakeConfig } from '../shop-intake.config';
+import { WorkerLoop } from '../../shared/worker-loop';
 import { ReconcileShopUseCase } from './reconcile-shop.use-case';
 
 /** The reconciliation of one shop on this replica: runs only while it holds the shop's lease. */
@@ -115,10 +116,7 @@ export class ShopIntakeWorkersService implements OnApplicationBootstrap, BeforeA
   private readonly workers: ShopWorker[] = [];
   private readonly leases: ShopLeases;
   private started = false;
-  private stopping = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private lastPurge = 0;
+  private loop: WorkerLoop | null = null;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -155,34 +153,18 @@ export class ShopIntakeWorkersService implements OnApplicationBootstrap, BeforeA
         }),
       );
     }
-    this.loop = this.run();
+    this.loop = new WorkerLoop(this.workers, this.ingestConfig.tickMs, {
+      everyMs: this.ingestConfig.purgeIntervalMs,
+      run: () => this.housekeeping(),
+    });
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await this.loop;
-    await Promise.all(this.workers.map((w) => w.stop()));
+    await this.loop?.stop();
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      await Promise.all(this.workers.map((w) => w.tick()));
-      await this.purgeWhenDue();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.ingestConfig.tickMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
-    }
-  }
-
-  private async purgeWhenDue(): Promise<void> {
-    if (Date.now() - this.lastPurge < this.ingestConfig.purgeIntervalMs) return;
-    this.lastPurge = Date.now();
+  private async housekeeping(): Promise<void> {
     try {
       await inTransaction(this.dataSource, (m) =>
         this.deliveries.purgeOlderThan(m, this.config.dedupeRetentionHours),
