@@ -350,6 +350,11 @@ describe('availability-publisher: Shopify and WooCommerce beside Amazon', () => 
     expect(failures.body.byCode).toEqual(
       expect.arrayContaining([expect.objectContaining({ code: 'THROTTLED' })]),
     );
+    // The event leaves through the outbox relay, a moment after the API shows the failure.
+    await waitFor(
+      'listing.publish-failed for THR-S',
+      () => events.of('listing.publish-failed', 'THR-S').length > 0,
+    );
     expect(events.of('listing.publish-failed', 'THR-S').at(-1)?.payload).toMatchObject({
       channel: 'shopify',
       code: 'THROTTLED',
