@@ -1,5 +1,6 @@
 export * from './chaos-system';
 export * from './checker';
+export * from './faults';
 export * from './model';
 export * from './runner';
 export * from './seeded-random';

@@ -1,16 +1,9 @@
-import { ChaosSystem, CHAOS_ACCOUNT, CHAOS_MARKETPLACE, SERVICES, type ServiceName } from './chaos-system';
+import { ChaosSystem, CHAOS_ACCOUNT, CHAOS_MARKETPLACE } from './chaos-system';
+import { faultSchedule, inject, type ScheduledFault } from './faults';
+import { expect, retrying, sleep, until } from './support';
 import { checkSystem, summarise, type Violation } from './checker';
 import { expectedState, type ExpectedState } from './model';
-import { SeededRandom } from './seeded-random';
 import { generateWorkload, type BuyerOp, type ErpOp, type Workload, type WorkloadOptions } from './workload';
-
-export type FaultKind = 'kill-9' | 'broker-close' | 'amazon-5xx' | 'amazon-429';
-
-export interface ScheduledFault {
-  kind: FaultKind;
-  /** The service for kill-9 and broker-close. */
-  service?: ServiceName;
-}
 
 export interface RunOptions extends WorkloadOptions {
   /** Inject faults while the workload runs (off: the same workload on a calm system). */
@@ -46,23 +39,6 @@ export interface SeedReport {
   /** From the last fault to the first check that found nothing wrong; null if it never converged. */
   convergenceMs: number | null;
   workloadMs: number;
-}
-
-/** The seed's fault schedule: kill -9 of each service in turn, broker closes and Amazon storms between. */
-export function faultSchedule(seed: number): ScheduledFault[] {
-  const random = new SeededRandom(seed ^ 0x5eed);
-  const kills = random
-    .sample(SERVICES, SERVICES.length)
-    .map((service) => ({ kind: 'kill-9' as const, service }));
-  const others: ScheduledFault[] = [
-    { kind: 'broker-close', service: random.pick(SERVICES) },
-    { kind: 'broker-close', service: random.pick(SERVICES) },
-    { kind: 'amazon-5xx' },
-    { kind: 'amazon-429' },
-  ];
-  const schedule: ScheduledFault[] = [];
-  for (let i = 0; i < kills.length; i++) schedule.push(kills[i], others[i]);
-  return schedule;
 }
 
 /**
@@ -266,88 +242,6 @@ async function playErp(system: ChaosSystem, ops: ErpOp[], paceMs: number): Promi
     await sleep(paceMs);
   }
 }
-
-async function inject(system: ChaosSystem, fault: ScheduledFault): Promise<void> {
-  const target = () => {
-    if (!fault.service) throw new Error(`${fault.kind} needs a service`);
-    return fault.service;
-  };
-  switch (fault.kind) {
-    case 'kill-9':
-      await system.crash(target());
-      return;
-    case 'broker-close':
-      await system.closeBrokerConnections(target());
-      return;
-    case 'amazon-5xx': {
-      // Half of every SP-API call fails with 503 for a few seconds.
-      const rule = await expect<{ id: string }>(
-        system.sim('POST', '/_sim/faults', { operation: '*', kind: 'http503', share: 0.5 }),
-        [201, 200],
-      );
-      await sleep(3_000);
-      await system.sim('DELETE', `/_sim/faults/${rule.id}`);
-      return;
-    }
-    case 'amazon-429': {
-      // Every operation's usage plan nearly closed for a few seconds, then the model's plans again.
-      const { usagePlans } = await expect<{
-        usagePlans: {
-          operation: string;
-          sellerId: string | null;
-          rate: number;
-          burst: number;
-          source: string;
-        }[];
-      }>(system.sim('GET', '/_sim/usage-plans'), [200]);
-      const defaults = usagePlans.filter((p) => p.source === 'model');
-      for (const plan of defaults)
-        await system.sim('POST', '/_sim/usage-plans', { operation: plan.operation, rate: 0.01, burst: 1 });
-      await sleep(3_000);
-      for (const plan of defaults)
-        await system.sim('POST', '/_sim/usage-plans', {
-          operation: plan.operation,
-          rate: plan.rate,
-          burst: plan.burst,
-        });
-      return;
-    }
-  }
-}
-
-async function retrying(send: () => Promise<{ status: number; body: unknown }>): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await send().catch((error: Error) => ({ status: 0, body: error.message }));
-    if (res.status >= 200 && res.status < 300) return;
-    if (res.status !== 0 && res.status < 500)
-      throw new Error(`the ERP's request was refused: ${res.status} ${JSON.stringify(res.body)}`);
-    if (Date.now() > deadline)
-      throw new Error(`the ERP's request never got an answer: ${JSON.stringify(res.body)}`);
-    await sleep(300);
-  }
-}
-
-async function expect<T = unknown>(
-  call: Promise<{ status: number; body: unknown }>,
-  statuses: number[],
-): Promise<T> {
-  const res = await call;
-  if (!statuses.includes(res.status))
-    throw new Error(`unexpected answer ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body as T;
-}
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One line per seed, and a total. */
 export function formatReports(reports: SeedReport[]): string {
