@@ -4,3 +4,4 @@ export * from './broker';
 export * from './service-process';
 export * from './shop-simulator-process';
 export * from './webhook-receiver';
+export * from './sp-api-simulator-process';

@@ -2,8 +2,8 @@ import { Topology } from '@holdfast/messaging';
 import {
   deleteNamespace,
   freePort,
-  REPO_ROOT,
   ServiceProcess,
+  SpApiSimulatorProcess as BaseSimulator,
   TEST_AMQP_URL,
   TEST_API_KEY,
   TEST_API_SCOPES,
@@ -12,9 +12,8 @@ import {
   waitFor,
 } from '@holdfast/testing';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -36,71 +35,13 @@ export interface SimStats {
   >;
 }
 
-/** The SP-API simulator as a process (its build), on free ports, time-scaled. */
-export class SpApiSimulatorProcess {
-  private child?: ChildProcess;
-  private output = '';
-
-  private constructor(
-    readonly spApiPort: number,
-    readonly controlPort: number,
-    readonly caFile: string,
-  ) {}
-
-  static async start(directory: string, env: Record<string, string> = {}): Promise<SpApiSimulatorProcess> {
-    const sim = new SpApiSimulatorProcess(
-      await freePort(),
-      await freePort(),
-      path.join(directory, 'sp-api-simulator-ca.pem'),
-    );
-    const main = path.join(REPO_ROOT, 'dist', 'apps', 'sp-api-simulator', 'src', 'main.js');
-    const child = spawn(process.execPath, [main], {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'warn',
-        SPAPI_SIM_PORT: String(sim.spApiPort),
-        SPAPI_SIM_CONTROL_PORT: String(sim.controlPort),
-        SPAPI_SIM_CA_OUT: sim.caFile,
-        SIM_TIME_SCALE: String(TIME_SCALE),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+/** The SP-API simulator (time-scaled, its CA written for order-ingest) with the calls these suites use. */
+export class SpApiSimulatorProcess extends BaseSimulator {
+  static start(directory: string, env: Record<string, string> = {}): Promise<SpApiSimulatorProcess> {
+    return SpApiSimulatorProcess.launch({
+      caDirectory: directory,
+      env: { SIM_TIME_SCALE: String(TIME_SCALE), ...env },
     });
-    sim.child = child;
-    child.stdout?.on('data', (d: Buffer) => (sim.output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (sim.output += d.toString()));
-    await waitFor(
-      'the SP-API simulator',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`simulator exited: ${sim.output.slice(-2000)}`);
-        const res = await fetch(`${sim.controlUrl}/_sim/health`).catch(() => null);
-        return res?.status === 200 && existsSync(sim.caFile);
-      },
-      { timeoutMs: 20_000, intervalMs: 100 },
-    );
-    return sim;
-  }
-
-  get controlUrl(): string {
-    return `http://127.0.0.1:${this.controlPort}`;
-  }
-
-  get spApiUrl(): string {
-    return `https://127.0.0.1:${this.spApiPort}`;
-  }
-
-  async control<T = any>(
-    method: string,
-    pathname: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.controlUrl}${pathname}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
   async createOrder(input: Record<string, unknown>): Promise<any> {
@@ -121,14 +62,6 @@ export class SpApiSimulatorProcess {
   async calls(operation: string): Promise<{ calls: number; throttled: number }> {
     const op = (await this.stats()).operations[operation];
     return { calls: op?.calls ?? 0, throttled: op?.throttled ?? 0 };
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
   }
 }
 

@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import type { AvailabilityChangedPayload, Envelope } from '@holdfast/contracts';
 import { Topology } from '@holdfast/messaging';
-import { freePort, REPO_ROOT, TEST_AMQP_URL, waitFor } from '@holdfast/testing';
+import { SpApiSimulatorProcess, TEST_AMQP_URL } from '@holdfast/testing';
 import { connect, type ChannelModel } from 'amqplib';
 
 /** The simulator's default seller, and the Holdfast account id the publisher knows it by. */
@@ -36,7 +34,8 @@ export interface SimListing {
  * way round. Either could overwrite the other with an older quantity.
  */
 export function patchAndFeedOverlaps(listing: SimListing): string[] {
-  const span = (h: SimListing['history'][number]) => [Date.parse(h.receivedAt), Date.parse(h.appliedAt)] as const;
+  const span = (h: SimListing['history'][number]) =>
+    [Date.parse(h.receivedAt), Date.parse(h.appliedAt)] as const;
   const patches = listing.history.filter((h) => h.source === 'patch');
   const feeds = listing.history.filter((h) => h.source === 'feed');
   const overlaps: string[] = [];
@@ -59,58 +58,20 @@ export interface OperationStats {
   faultsInjected: number;
 }
 
-/** The SP-API simulator as a process from its build, on free ports, with a time scale. */
-export class AmazonSimulator {
-  private output = '';
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly spApiUrl: string,
-    readonly controlUrl: string,
-  ) {}
-
-  static async start(env: Record<string, string> = {}): Promise<AmazonSimulator> {
-    const [port, controlPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/apps/sp-api-simulator/src/main.js')], {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'warn',
-        SPAPI_SIM_PORT: String(port),
-        SPAPI_SIM_CONTROL_PORT: String(controlPort),
-        SIM_TIME_SCALE: String(TIME_SCALE),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const sim = new AmazonSimulator(child, `https://127.0.0.1:${port}`, `http://127.0.0.1:${controlPort}`);
-    child.stdout?.on('data', (d: Buffer) => (sim.output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (sim.output += d.toString()));
-    await waitFor(
-      'the SP-API simulator to answer',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`simulator exited: ${sim.output.slice(-2000)}`);
-        const res = await fetch(`${sim.controlUrl}/_sim/health`).catch(() => null);
-        return res?.status === 200;
-      },
-      { timeoutMs: 30_000, intervalMs: 200 },
-    );
-    return sim;
+/** The SP-API simulator, time-scaled, with the calls the publisher suites use. */
+export class AmazonSimulator extends SpApiSimulatorProcess {
+  static start(env: Record<string, string> = {}): Promise<AmazonSimulator> {
+    return AmazonSimulator.launch({ env: { SIM_TIME_SCALE: String(TIME_SCALE), ...env } });
   }
 
-  async control<T = any>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.controlUrl}${route}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
-
-  async seedListings(listings: { sku: string; productType?: string; quantity?: number; fulfillmentChannelCode?: string }[]): Promise<void> {
+  async seedListings(
+    listings: { sku: string; productType?: string; quantity?: number; fulfillmentChannelCode?: string }[],
+  ): Promise<void> {
     for (let i = 0; i < listings.length; i += 10_000) {
       const res = await this.control('POST', '/_sim/listings', {
-        listings: listings.slice(i, i + 10_000).map((l) => ({ productType: 'HOME', quantity: 0, marketplaceIds: [IT, DE], ...l })),
+        listings: listings
+          .slice(i, i + 10_000)
+          .map((l) => ({ productType: 'HOME', quantity: 0, marketplaceIds: [IT, DE], ...l })),
       });
       if (res.status !== 201) throw new Error(`seeding listings failed: ${JSON.stringify(res.body)}`);
     }
@@ -129,12 +90,16 @@ export class AmazonSimulator {
 
   /** Every listing's quantity, by SKU. */
   async quantities(): Promise<Map<string, number | null>> {
-    const res = await this.control<{ listings: { sku: string; quantity: number | null }[] }>('GET', `/_sim/listings?sellerId=${SIM_SELLER}`);
+    const res = await this.control<{ listings: { sku: string; quantity: number | null }[] }>(
+      'GET',
+      `/_sim/listings?sellerId=${SIM_SELLER}`,
+    );
     return new Map(res.body.listings.map((l) => [l.sku, l.quantity]));
   }
 
   async stats(): Promise<Record<string, OperationStats>> {
-    return (await this.control<{ operations: Record<string, OperationStats> }>('GET', '/_sim/stats')).body.operations;
+    return (await this.control<{ operations: Record<string, OperationStats> }>('GET', '/_sim/stats')).body
+      .operations;
   }
 
   async addFault(fault: Record<string, unknown>): Promise<string> {
@@ -146,21 +111,13 @@ export class AmazonSimulator {
   async clearFaults(): Promise<void> {
     await this.control('DELETE', '/_sim/faults');
   }
-
-  get logs(): string {
-    return this.output;
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    await exited;
-  }
 }
 
 /** Calls per operation between two stats snapshots. */
-export function callsBetween(before: Record<string, OperationStats>, after: Record<string, OperationStats>): Record<string, number> {
+export function callsBetween(
+  before: Record<string, OperationStats>,
+  after: Record<string, OperationStats>,
+): Record<string, number> {
   const calls: Record<string, number> = {};
   for (const [operation, stats] of Object.entries(after)) {
     const delta = stats.calls - (before[operation]?.calls ?? 0);
@@ -169,8 +126,14 @@ export function callsBetween(before: Record<string, OperationStats>, after: Reco
   return calls;
 }
 
-export function throttledBetween(before: Record<string, OperationStats>, after: Record<string, OperationStats>): number {
-  return Object.entries(after).reduce((sum, [operation, stats]) => sum + stats.throttled - (before[operation]?.throttled ?? 0), 0);
+export function throttledBetween(
+  before: Record<string, OperationStats>,
+  after: Record<string, OperationStats>,
+): number {
+  return Object.entries(after).reduce(
+    (sum, [operation, stats]) => sum + stats.throttled - (before[operation]?.throttled ?? 0),
+    0,
+  );
 }
 
 /**
@@ -178,7 +141,10 @@ export function throttledBetween(before: Record<string, OperationStats>, after: 
  * (`seller-1` = the simulator's default seller, marketplace IT), the simulator's time scale,
  * and short timings so tests take seconds.
  */
-export function publisherEnv(sim: AmazonSimulator, overrides: Record<string, string> = {}): Record<string, string> {
+export function publisherEnv(
+  sim: AmazonSimulator,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   return {
     AMAZON_ACCOUNTS: JSON.stringify([
       {
@@ -212,7 +178,12 @@ export function publisherEnv(sim: AmazonSimulator, overrides: Record<string, str
 }
 
 /** An availability.changed payload (the totals; no per-channel figures). */
-export function availability(sku: string, available: number, version: number, reserved = 0): AvailabilityChangedPayload {
+export function availability(
+  sku: string,
+  available: number,
+  version: number,
+  reserved = 0,
+): AvailabilityChangedPayload {
   return { sku, onHand: available + reserved, reserved, available, version };
 }
 
@@ -231,7 +202,10 @@ export class ListingEventObserver {
     const observer = new ListingEventObserver(connection);
     const exchange = Topology.eventsExchange(namespace);
     await channel.assertExchange(exchange, 'topic', { durable: true });
-    const { queue } = await channel.assertQueue(`${namespace}.listing-observer`, { exclusive: true, durable: false });
+    const { queue } = await channel.assertQueue(`${namespace}.listing-observer`, {
+      exclusive: true,
+      durable: false,
+    });
     await channel.bindQueue(queue, exchange, 'listing.*');
     await channel.consume(
       queue,
@@ -245,7 +219,9 @@ export class ListingEventObserver {
 
   of(type: string, channelSku?: string): Envelope[] {
     return this.events.filter(
-      (e) => e.type === type && (channelSku === undefined || (e.payload as { channelSku: string }).channelSku === channelSku),
+      (e) =>
+        e.type === type &&
+        (channelSku === undefined || (e.payload as { channelSku: string }).channelSku === channelSku),
     );
   }
 

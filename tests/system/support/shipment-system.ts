@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import type { Envelope, OrderSnapshot } from '@holdfast/contracts';
 import { Topology } from '@holdfast/messaging';
-import { freePort, REPO_ROOT, TEST_AMQP_URL, TEST_API_KEY, waitFor } from '@holdfast/testing';
+import { SpApiSimulatorProcess, TEST_AMQP_URL, TEST_API_KEY, waitFor } from '@holdfast/testing';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { amazonOrder, HoldfastSystem, type AppName } from './holdfast-system';
 
 /** A JSON body as the tests read it: checked by the assertions, not by the compiler. */
- 
+
 export type Json = any;
 
 export interface SimPackage {
@@ -37,69 +35,37 @@ export const IT = 'APJ6JRA9NG5V4';
 export const SIM_SELLER = 'A2SIMSELLER0001';
 export const ACCOUNT = 'seller-1';
 
-/** The SP-API simulator as a process from its build, on free ports. */
-export class SimulatorProcess {
-  private output = '';
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly spApiUrl: string,
-    readonly controlUrl: string,
-  ) {}
-
-  static async start(env: Record<string, string> = {}): Promise<SimulatorProcess> {
-    const [port, controlPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/apps/sp-api-simulator/src/main.js')], {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'warn',
-        SPAPI_SIM_PORT: String(port),
-        SPAPI_SIM_CONTROL_PORT: String(controlPort),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const sim = new SimulatorProcess(child, `https://127.0.0.1:${port}`, `http://127.0.0.1:${controlPort}`);
-    child.stdout?.on('data', (d: Buffer) => (sim.output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (sim.output += d.toString()));
-    await waitFor(
-      'the SP-API simulator to answer',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`simulator exited: ${sim.output.slice(-2000)}`);
-        const res = await fetch(`${sim.controlUrl}/_sim/health`).catch(() => null);
-        return res?.status === 200;
-      },
-      { timeoutMs: 30_000, intervalMs: 200 },
-    );
-    return sim;
-  }
-
-  async control<T = Json>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.controlUrl}${route}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+/** The SP-API simulator with the calls the shipment suites use. */
+export class SimulatorProcess extends SpApiSimulatorProcess {
+  static start(env: Record<string, string> = {}): Promise<SimulatorProcess> {
+    return SimulatorProcess.launch({ env });
   }
 
   /** An order at the simulator; returns its id and its items (orderItemId, sellerSku, quantityOrdered). */
   async createOrder(
     items: { sku: string; quantity: number }[],
     status = 'UNSHIPPED',
-  ): Promise<{ orderId: string; items: { orderItemId: string; sellerSku: string; quantityOrdered: number }[] }> {
-    const res = await this.control<{ orderId: string; order: { items: { orderItemId: string; sellerSku: string; quantityOrdered: number }[] } }>(
-      'POST',
-      '/_sim/orders',
-      { marketplaceId: IT, status, items: items.map((i) => ({ sellerSku: i.sku, quantity: i.quantity })) },
-    );
+  ): Promise<{
+    orderId: string;
+    items: { orderItemId: string; sellerSku: string; quantityOrdered: number }[];
+  }> {
+    const res = await this.control<{
+      orderId: string;
+      order: { items: { orderItemId: string; sellerSku: string; quantityOrdered: number }[] };
+    }>('POST', '/_sim/orders', {
+      marketplaceId: IT,
+      status,
+      items: items.map((i) => ({ sellerSku: i.sku, quantity: i.quantity })),
+    });
     if (res.status !== 201) throw new Error(`simulator refused the order: ${JSON.stringify(res.body)}`);
     return { orderId: res.body.orderId, items: res.body.order.items };
   }
 
   async packages(orderId?: string): Promise<SimPackage[]> {
-    const res = await this.control<{ shipments: SimPackage[] }>('GET', `/_sim/shipments${orderId ? `?orderId=${orderId}` : ''}`);
+    const res = await this.control<{ shipments: SimPackage[] }>(
+      'GET',
+      `/_sim/shipments${orderId ? `?orderId=${orderId}` : ''}`,
+    );
     return res.body.shipments;
   }
 
@@ -109,18 +75,9 @@ export class SimulatorProcess {
 
   async stats(operation: string): Promise<SimOperationStats> {
     const res = await this.control<{ operations: Record<string, SimOperationStats> }>('GET', '/_sim/stats');
-    return res.body.operations[operation] ?? { calls: 0, succeeded: 0, throttled: 0, invalid: 0, serverErrors: 0 };
-  }
-
-  get logs(): string {
-    return this.output;
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    await exited;
+    return (
+      res.body.operations[operation] ?? { calls: 0, succeeded: 0, throttled: 0, invalid: 0, serverErrors: 0 }
+    );
   }
 }
 
@@ -136,7 +93,10 @@ export class ShipmentEventObserver {
     const observer = new ShipmentEventObserver(connection);
     const exchange = Topology.eventsExchange(namespace);
     await channel.assertExchange(exchange, 'topic', { durable: true });
-    const { queue } = await channel.assertQueue(`${namespace}.shipment-observer`, { exclusive: true, durable: false });
+    const { queue } = await channel.assertQueue(`${namespace}.shipment-observer`, {
+      exclusive: true,
+      durable: false,
+    });
     await channel.bindQueue(queue, exchange, 'shipment.*');
     await channel.consume(
       queue,
@@ -150,7 +110,9 @@ export class ShipmentEventObserver {
 
   of(type: 'shipment.confirmed' | 'shipment.failed', shipmentId?: string): Envelope[] {
     return this.events.filter(
-      (e) => e.type === type && (shipmentId === undefined || (e.payload as { shipmentId: string }).shipmentId === shipmentId),
+      (e) =>
+        e.type === type &&
+        (shipmentId === undefined || (e.payload as { shipmentId: string }).shipmentId === shipmentId),
     );
   }
 
@@ -249,15 +211,20 @@ export async function announceOrder(
   order: { orderId: string; items: { orderItemId: string; sellerSku: string; quantityOrdered: number }[] },
   status: OrderSnapshot['status'],
 ): Promise<Envelope> {
-  const key = ({ pending: 'order.placed', confirmed: 'order.confirmed', canceled: 'order.canceled' } as const)[
-    status as 'pending' | 'confirmed' | 'canceled'
-  ] ?? 'order.updated';
+  const key =
+    ({ pending: 'order.placed', confirmed: 'order.confirmed', canceled: 'order.canceled' } as const)[
+      status as 'pending' | 'confirmed' | 'canceled'
+    ] ?? 'order.updated';
   const envelope = await system.publisher.publish(
     key,
     amazonOrder(
       order.orderId,
       status,
-      order.items.map((i) => ({ lineId: i.orderItemId, channelSku: i.sellerSku, quantityOrdered: i.quantityOrdered })),
+      order.items.map((i) => ({
+        lineId: i.orderItemId,
+        channelSku: i.sellerSku,
+        quantityOrdered: i.quantityOrdered,
+      })),
       { accountId: ACCOUNT, marketplaceId: IT },
     ),
   );
@@ -278,7 +245,13 @@ export function shipmentFor(
 ): Record<string, unknown> {
   return {
     order: { channel: 'amazon', accountId: ACCOUNT, orderId: order.orderId },
-    packages: [{ carrier: pkg.carrier, trackingNumber: pkg.trackingNumber, shipDate: pkg.shipDate ?? new Date().toISOString() }],
+    packages: [
+      {
+        carrier: pkg.carrier,
+        trackingNumber: pkg.trackingNumber,
+        shipDate: pkg.shipDate ?? new Date().toISOString(),
+      },
+    ],
     lines: order.items.map((i) => ({ lineId: i.orderItemId, quantity: i.quantityOrdered })),
   };
 }
@@ -294,7 +267,9 @@ export async function waitForShipment(
     `shipment ${id} to be ${states.join(' or ')}`,
     async () => {
       const res = await notifier<JsonObject>(system, 'GET', `/v1/shipments/${id}`);
-      return typeof res.body?.['status'] === 'string' && states.includes(res.body['status']) ? res.body : undefined;
+      return typeof res.body?.['status'] === 'string' && states.includes(res.body['status'])
+        ? res.body
+        : undefined;
     },
     { timeoutMs, intervalMs: 150 },
   );
