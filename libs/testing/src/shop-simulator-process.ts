@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from './service-process';
 
-const ENTRY = 'apps/shop-simulator/src/main.ts';
+const SOURCE = 'apps/shop-simulator/src/main.ts';
+const BUILD = 'dist/apps/shop-simulator/src/main.js';
 
 /** Control API bodies are free JSON: tests read what they need from them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -10,78 +12,115 @@ export type Json = any;
 
 export interface ControlResult {
   status: number;
-  json: Json;
+  body: Json;
+}
+
+export interface ShopSimulatorOptions {
+  /** Environment for the simulator, over the defaults (free ports, LOG_LEVEL=warn). */
+  env?: Record<string, string>;
+  /** Start its build (`dist/`, as the system tests do) rather than its source through SWC. */
+  fromBuild?: boolean;
 }
 
 /**
- * The shop simulator as a real process on free ports (started from source with SWC on the fly, so
- * no build is needed), the way the services will meet it. Tests drive it through its control API.
+ * The shop simulator (Shopify and WooCommerce) as a real process on free ports, the way the
+ * services meet it: from source with SWC on the fly by default (no build needed, for the channel
+ * libraries' tests), or from its build. Tests drive it through its control API; suites extend the
+ * class with the calls they use.
  */
 export class ShopSimulatorProcess {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly apiUrl: string,
-    readonly controlUrl: string,
-    private readonly stderr: () => string,
-  ) {}
+  private child?: ChildProcess;
+  private output = '';
+  private urls = { apiUrl: '', controlUrl: '' };
 
-  static async start(env: Record<string, string> = {}): Promise<ShopSimulatorProcess> {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', ENTRY], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SHOP_SIM_PORT: '0', SHOP_SIM_CONTROL_PORT: '0', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const ready = await new Promise<{ apiUrl: string; controlUrl: string }>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`shop simulator did not start in time\n${stderr}`)),
-        30_000,
-      );
-      child.once('exit', (code) => reject(new Error(`shop simulator exited with ${code}\n${stderr}`)));
-      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        try {
-          const parsed = JSON.parse(line) as { shopSimulator?: string; apiUrl: string; controlUrl: string };
-          if (parsed.shopSimulator === 'ready') {
-            clearTimeout(timer);
-            resolve(parsed);
-          }
-        } catch {
-          // not the ready line
-        }
-      });
-    });
-    return new ShopSimulatorProcess(child, ready.apiUrl, ready.controlUrl, () => stderr);
+  /** Starts a simulator; `this` is the class to make, so subclasses get their own type back. */
+  static async launch<T extends ShopSimulatorProcess>(
+    this: new () => T,
+    options: ShopSimulatorOptions = {},
+  ): Promise<T> {
+    const sim = new this();
+    await sim.spawn(options);
+    return sim;
   }
 
-  async control(method: string, pathname: string, body?: unknown): Promise<ControlResult> {
+  /** Starts a simulator from source. */
+  static start(env: Record<string, string> = {}): Promise<ShopSimulatorProcess> {
+    return ShopSimulatorProcess.launch({ env });
+  }
+
+  get apiUrl(): string {
+    return this.urls.apiUrl;
+  }
+
+  get controlUrl(): string {
+    return this.urls.controlUrl;
+  }
+
+  async control<T = Json>(
+    method: string,
+    pathname: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const response = await fetch(new URL(pathname, this.controlUrl), {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    const json: unknown = text ? JSON.parse(text) : undefined;
-    return { status: response.status, json };
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
   /** A control call that must succeed; returns its JSON. */
-  async ok(method: string, pathname: string, body?: unknown): Promise<Json> {
-    const result = await this.control(method, pathname, body);
+  async ok<T = Json>(method: string, pathname: string, body?: unknown): Promise<T> {
+    const result = await this.control<T>(method, pathname, body);
     if (result.status >= 300)
-      throw new Error(`${method} ${pathname} → ${result.status}: ${JSON.stringify(result.json)}`);
-    return result.json;
+      throw new Error(`${method} ${pathname} → ${result.status}: ${JSON.stringify(result.body)}`);
+    return result.body;
   }
 
+  /** Everything the simulator printed besides its ready line. */
   get logs(): string {
-    return this.stderr();
+    return this.output;
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
     await exited;
+  }
+
+  private async spawn({ env = {}, fromBuild = false }: ShopSimulatorOptions): Promise<void> {
+    const args = fromBuild ? [path.join(REPO_ROOT, BUILD)] : ['-r', '@swc-node/register', SOURCE];
+    const child = spawn(process.execPath, args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SHOP_SIM_PORT: '0', SHOP_SIM_CONTROL_PORT: '0', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    // The simulator prints one JSON line with its URLs once it listens (its ports are chosen by the OS).
+    this.urls = await new Promise<{ apiUrl: string; controlUrl: string }>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`shop simulator did not start in time\n${this.output}`)),
+        30_000,
+      );
+      child.once('exit', (code) => reject(new Error(`shop simulator exited with ${code}\n${this.output}`)));
+      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+        try {
+          const parsed = JSON.parse(line) as { shopSimulator?: string; apiUrl: string; controlUrl: string };
+          if (parsed.shopSimulator === 'ready') {
+            clearTimeout(timer);
+            resolve(parsed);
+            return;
+          }
+        } catch {
+          // not the ready line
+        }
+        this.output += `${line}\n`;
+      });
+    });
   }
 }
 

@@ -2,17 +2,14 @@ import { Topology } from '@holdfast/messaging';
 import {
   deleteNamespace,
   freePort,
-  REPO_ROOT,
   ServiceProcess,
+  ShopSimulatorProcess,
   TEST_AMQP_URL,
   TestDatabase,
   uniqueNamespace,
   waitFor,
 } from '@holdfast/testing';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 
 /** The simulator's default shop and store, and the secrets it signs their webhooks with. */
 export const SHOP_DOMAIN = 'holdfast-demo.myshopify.com';
@@ -21,77 +18,15 @@ export const WOO_STORE = 'demo';
 export const WOO_ACCOUNT = 'woo-demo';
 export const WOO_WEBHOOK_SECRET = 'holdfast-woo-webhook-secret';
 
-/** The shop simulator as a process (its build) on free ports. */
-export class ShopSimulator {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly apiUrl: string,
-    readonly controlUrl: string,
-    private readonly output: () => string,
-  ) {}
-
-  static async start(env: Record<string, string> = {}): Promise<ShopSimulator> {
-    const main = path.join(REPO_ROOT, 'dist', 'apps', 'shop-simulator', 'src', 'main.js');
-    const child = spawn(process.execPath, [main], {
-      env: { ...process.env, SHOP_SIM_PORT: '0', SHOP_SIM_CONTROL_PORT: '0', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const ready = await new Promise<{ apiUrl: string; controlUrl: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`shop simulator did not start\n${output}`)), 30_000);
-      child.once('exit', (code) => reject(new Error(`shop simulator exited with ${code}\n${output}`)));
-      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        try {
-          const parsed = JSON.parse(line);
-          if (parsed.shopSimulator === 'ready') {
-            clearTimeout(timer);
-            resolve(parsed);
-          }
-        } catch {
-          output += `${line}\n`;
-        }
-      });
-    });
-    return new ShopSimulator(child, ready.apiUrl, ready.controlUrl, () => output);
-  }
-
-  get logs(): string {
-    return this.output();
-  }
-
-  async control<T = any>(
-    method: string,
-    pathname: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.controlUrl}${pathname}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
-
-  /** A control call that must succeed. */
-  async ok<T = any>(method: string, pathname: string, body?: unknown): Promise<T> {
-    const res = await this.control<T>(method, pathname, body);
-    if (res.status >= 300)
-      throw new Error(`${method} ${pathname} → ${res.status}: ${JSON.stringify(res.body)}`);
-    return res.body;
+/** The shop simulator from its build, with the calls the shop suites use. */
+export class ShopSimulator extends ShopSimulatorProcess {
+  static override start(env: Record<string, string> = {}): Promise<ShopSimulator> {
+    return ShopSimulator.launch({ env, fromBuild: true });
   }
 
   /** A recorded webhook delivery: exact headers, body, every attempt. */
   delivery(deliveryId: string): Promise<any> {
     return this.ok('GET', `/_sim/webhooks/${deliveryId}`);
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    await exited;
   }
 }
 
