@@ -1,5 +1,6 @@
-import { CHAOS_ACCOUNT, type ChaosSystem } from './chaos-system';
+import { CHAOS_ACCOUNT, CHAOS_SELLER_ID, type ChaosSystem } from './chaos-system';
 import type { ExpectedState } from './model';
+import { amazonHistory, checkChannelHistories } from './stale';
 
 export type ViolationKind =
   | 'lost-order'
@@ -14,7 +15,9 @@ export type ViolationKind =
   | 'wrong-channel-quantity'
   | 'listing-not-in-sync'
   | 'outbox-not-drained'
-  | 'dead-letter';
+  | 'dead-letter'
+  | 'stale-publish'
+  | 'negative-quantity';
 
 export interface Violation {
   kind: ViolationKind;
@@ -184,24 +187,33 @@ export async function checkSystem(
   for (const [queue, messages] of Object.entries(await system.deadLetters()))
     if (messages > 0) add('dead-letter', queue, `${messages} messages`);
 
+  // History: no channel ever shown a negative quantity, or an older one after a newer was acknowledged.
+  for (const finding of await checkChannelHistories(system, [
+    amazonHistory(system, CHAOS_ACCOUNT, CHAOS_SELLER_ID),
+  ]))
+    add(finding.kind, finding.subject, finding.detail);
+
   return violations;
 }
 
-/** Counts by the table's columns: lost, duplicated, oversold beyond the model, everything else. */
+/** Counts by the table's columns: lost, duplicated, oversold beyond the model, stale, everything else. */
 export function summarise(violations: Violation[]): {
   lost: number;
   duplicated: number;
   oversoldBeyondModel: number;
+  stale: number;
   other: number;
 } {
   const count = (kinds: ViolationKind[]) => violations.filter((v) => kinds.includes(v.kind)).length;
   const lost = count(['lost-order', 'lost-reservation']);
   const duplicated = count(['duplicated-order', 'duplicated-reservation']);
   const oversoldBeyondModel = count(['oversold-beyond-model']);
+  const stale = count(['stale-publish', 'negative-quantity']);
   return {
     lost,
     duplicated,
     oversoldBeyondModel,
-    other: violations.length - lost - duplicated - oversoldBeyondModel,
+    stale,
+    other: violations.length - lost - duplicated - oversoldBeyondModel - stale,
   };
 }

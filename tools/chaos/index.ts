@@ -4,4 +4,5 @@ export * from './faults';
 export * from './model';
 export * from './runner';
 export * from './seeded-random';
+export * from './stale';
 export * from './workload';
