@@ -1,5 +1,6 @@
 import { CHAOS_ACCOUNT, CHAOS_SELLER_ID, type ChaosSystem } from './chaos-system';
 import type { ExpectedState } from './model';
+import { scanForPii } from './pii';
 import { amazonHistory, checkChannelHistories } from './stale';
 
 export type ViolationKind =
@@ -17,7 +18,8 @@ export type ViolationKind =
   | 'outbox-not-drained'
   | 'dead-letter'
   | 'stale-publish'
-  | 'negative-quantity';
+  | 'negative-quantity'
+  | 'pii-leak';
 
 export interface Violation {
   kind: ViolationKind;
@@ -192,6 +194,10 @@ export async function checkSystem(
     amazonHistory(system, CHAOS_ACCOUNT, CHAOS_SELLER_ID),
   ]))
     add(finding.kind, finding.subject, finding.detail);
+
+  // No buyer's personal data in any log, message, dead letter or span.
+  for (const leak of await scanForPii(system, orderIds.values()))
+    add('pii-leak', leak.source, `${leak.field} of order ${leak.orderId}: …${leak.context}…`);
 
   return violations;
 }
