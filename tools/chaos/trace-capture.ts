@@ -6,6 +6,14 @@ export interface CapturedText {
   text: string;
 }
 
+/** The parts of an OTLP/HTTP JSON export the capture reads; everything else stays in the span's JSON. */
+interface OtlpTraces {
+  resourceSpans?: {
+    resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
+    scopeSpans?: { spans?: { name?: string }[] }[];
+  }[];
+}
+
 /**
  * An OTLP/HTTP trace receiver for the chaos system (the services export `http/json` to it).
  * It keeps every span as the JSON it arrived in, with its service, so the scan reads every
@@ -53,14 +61,9 @@ export class TraceCapture {
   }
 
   private receive(text: string): void {
-    let body: {
-      resourceSpans?: {
-        resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-        scopeSpans?: { spans?: { name?: string }[] }[];
-      }[];
-    };
+    let body: OtlpTraces;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(text) as OtlpTraces;
     } catch {
       // Not JSON (another protocol): kept whole, so the scan still reads it.
       this.received.push({ source: 'trace:?', text });
