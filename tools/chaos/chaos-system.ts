@@ -155,7 +155,9 @@ export class ChaosSystem {
         ORDER_INGEST_FIRST_POLL_LOOKBACK_MINUTES: '5',
       };
       for (const app of SERVICES) {
-        const service = new ServiceProcess({ app, httpPort: await freePort(), env });
+        // Four services, a simulator and the broker on a small machine shared with other work:
+        // a start (or a restart after kill -9) may take well over the default 30 s.
+        const service = new ServiceProcess({ app, httpPort: await freePort(), env, startTimeoutMs: 90_000 });
         await service.migrate();
         system.services.set(app, service);
       }
