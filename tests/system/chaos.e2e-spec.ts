@@ -1,11 +1,16 @@
 import {
   checkSystem,
   CI_RUN,
+  findPii,
+  findStaleWrites,
   formatReports,
+  quantityAfterRules,
   runSeed,
   withSettledSystem,
+  type ChannelRules,
   type SeedReport,
 } from '@holdfast/chaos';
+import { TEST_AMQP_URL } from '@holdfast/testing';
 
 /**
  * The whole system under faults, checked against a sequential model (tools/chaos). By default
@@ -46,7 +51,47 @@ describe('the whole system under kill -9, broker connection closes and Amazon 5x
 });
 
 describe('the checker', () => {
-  it('reports a reservation deleted behind the ledger, a quantity changed at Amazon and an unsent event', async () => {
+  it('finds a negative quantity, and an older quantity after a newer acknowledgement, in a channel history', () => {
+    const write = (sequence: number, at: number, quantity: number) => ({
+      sequence,
+      at,
+      quantity,
+      source: 'patch',
+      reference: `s${sequence}`,
+    });
+    // Versions 1-3 give 4, 2 and 0; version 2 was acknowledged at t=200.
+    const quantityOf = new Map([
+      [1, 4],
+      [2, 2],
+      [3, 0],
+    ]);
+    const acks = [{ quantity: 2, availabilityVersion: 2, at: 200 }];
+    expect(findStaleWrites([write(1, 100, 4), write(2, 150, 2), write(3, 300, 0)], acks, quantityOf)).toEqual(
+      [],
+    );
+    expect(findStaleWrites([write(1, 100, 4), write(2, 150, 2), write(3, 300, 4)], acks, quantityOf)).toEqual(
+      [
+        expect.objectContaining({
+          kind: 'stale-publish',
+          detail: expect.stringContaining('set to 4 by patch s3'),
+        }),
+      ],
+    );
+    expect(findStaleWrites([write(1, 100, -1)], [], quantityOf)).toEqual([
+      expect.objectContaining({ kind: 'negative-quantity' }),
+    ]);
+  });
+
+  it('finds buyer data in any text, masked in the report, and nothing in text without it', () => {
+    const values = [{ orderId: '402-1', field: 'buyer email', value: 'ab12@marketplace.amazon.it' }];
+    expect(findPii(values, [{ source: 'log:x', text: 'order 402-1 imported' }])).toEqual([]);
+    const leaks = findPii(values, [{ source: 'log:x', text: 'mail AB12@marketplace.amazon.it sent' }]);
+    expect(leaks).toEqual([
+      { source: 'log:x', orderId: '402-1', field: 'buyer email', context: 'mail […] sent' },
+    ]);
+  });
+
+  it('reports a reservation deleted behind the ledger, a quantity changed at Amazon, an unsent event, a stale quantity and buyer data in a message and a dead letter', async () => {
     const found = await withSettledSystem(
       101,
       { ...CI_RUN, orders: 12, faults: false },
@@ -69,11 +114,88 @@ describe('the checker', () => {
         });
         expect(changed.status).toBe(200);
 
+        // An older quantity of a SKU written to Amazon after its newest one was acknowledged.
+        const rules = (
+          await system.api<ChannelRules>('availability-publisher', 'GET', '/v1/rules/amazon/chaos-seller')
+        ).body;
+        const versions = await system.db.query<{ sku: string; available: number }>(
+          `SELECT envelope->'payload'->>'sku' AS sku, (envelope->'payload'->>'available')::int AS available
+             FROM inventory.outbox WHERE routing_key = 'availability.changed'`,
+        );
+        const stale = [...model.skus.values()]
+          .filter((s) => s.sku !== other.sku)
+          .map((s) => ({
+            sku: s.sku,
+            older: versions
+              .filter((v) => v.sku === s.sku)
+              .map((v) => quantityAfterRules(v.available, rules))
+              .find((q) => q !== s.channelQuantity),
+          }))
+          .find((s) => s.older !== undefined)!;
+        expect(stale).toBeDefined();
+        const staleWrite = await system.sim('PUT', `/_sim/listings/${stale.sku}`, {
+          productType: 'HOME',
+          quantity: stale.older,
+        });
+        expect(staleWrite.status).toBe(200);
+
+        // A buyer's phone in an event, and a buyer's email in a dead-letter queue.
+        const [phoneOrder, mailOrder] = [...orderIds.values()];
+        const phone = (
+          await system.sim<{ deliveryAddress: { phone: string } }>('GET', `/_sim/orders/${phoneOrder}`)
+        ).body.deliveryAddress.phone;
+        const email = (
+          await system.sim<{ buyer: { buyerEmail: string } }>('GET', `/_sim/orders/${mailOrder}`)
+        ).body.buyer.buyerEmail;
         await system.db.query(
           `INSERT INTO availability.outbox (message_id, routing_key, envelope, available_at)
-           VALUES (gen_random_uuid(), 'chaos.check', '{}', now() + interval '1 day')`,
+           VALUES (gen_random_uuid(), 'chaos.check', $1, now() + interval '1 day')`,
+          [JSON.stringify({ payload: { note: `call ${phone}` } })],
         );
-        return { violations: await checkSystem(system, model, orderIds), orderId, sku, other: other.sku };
+        const [deadLetterQueue] = Object.keys(await system.deadLetters());
+        const { connect } = await import('amqplib');
+        const connection = await connect(TEST_AMQP_URL);
+        const channel = await connection.createConfirmChannel();
+        channel.sendToQueue(deadLetterQueue, Buffer.from(JSON.stringify({ payload: { email } })));
+        await channel.waitForConfirms();
+        await connection.close();
+
+        const violations = await checkSystem(system, model, orderIds);
+        // The scan only looked: the dead letter is still there.
+        expect((await system.deadLetters())[deadLetterQueue]).toBe(1);
+        // And it had something to look for: order-ingest holds buyer data (encrypted) of paid orders.
+        const held = await Promise.all(
+          [...model.orders.values()]
+            .filter((o) => o.status === 'confirmed')
+            .map((o) =>
+              system.api<{ buyerData: { state: string } }>(
+                'order-ingest',
+                'GET',
+                `/v1/accounts/chaos-seller/orders/${orderIds.get(o.ref)}`,
+              ),
+            ),
+        );
+        expect(held.some((res) => res.body.buyerData.state === 'stored')).toBe(true);
+        // And it had something to read: every service's output, and spans from every service.
+        for (const service of system.services.values()) expect(service.logs.length).toBeGreaterThan(0);
+        const spanSources = new Set(system.traces!.spans().map((s) => s.source.split(' ')[0]));
+        expect([...spanSources].sort()).toEqual(
+          expect.arrayContaining([
+            'trace:availability-publisher',
+            'trace:inventory-reservation',
+            'trace:order-ingest',
+          ]),
+        );
+        return {
+          violations,
+          orderId,
+          sku,
+          other: other.sku,
+          staleSku: stale.sku,
+          phoneOrder,
+          mailOrder,
+          deadLetterQueue,
+        };
       },
     );
     expect(found.violations).toEqual(
@@ -84,7 +206,20 @@ describe('the checker', () => {
         }),
         expect.objectContaining({ kind: 'wrong-channel-quantity', subject: found.other }),
         expect.objectContaining({ kind: 'outbox-not-drained', subject: 'availability' }),
+        expect.objectContaining({ kind: 'stale-publish', subject: `amazon/chaos-seller/${found.staleSku}` }),
+        expect.objectContaining({
+          kind: 'pii-leak',
+          subject: 'message:availability.outbox chaos.check',
+          detail: expect.stringContaining(`phone of order ${found.phoneOrder}`),
+        }),
+        expect.objectContaining({
+          kind: 'pii-leak',
+          subject: `dead-letter:${found.deadLetterQueue}`,
+          detail: expect.stringContaining(`buyer email of order ${found.mailOrder}`),
+        }),
       ]),
     );
-  }, 300_000);
+    // Only the corruptions: the settled system itself leaked nothing and published nothing stale.
+    expect(found.violations.filter((v) => v.kind === 'pii-leak')).toHaveLength(2);
+  }, 600_000);
 });

@@ -15,6 +15,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { TraceCapture } from './trace-capture';
 
 const run = promisify(execFile);
 
@@ -95,6 +96,8 @@ class SimulatorProcess {
  */
 export class ChaosSystem {
   readonly services = new Map<ServiceName, ServiceProcess>();
+  /** Every span the services export (the PII scan reads them). */
+  traces?: TraceCapture;
 
   private constructor(
     readonly db: TestDatabase,
@@ -118,7 +121,11 @@ export class ChaosSystem {
     );
     try {
       await simulator.start(seed);
+      system.traces = await TraceCapture.start();
       const env: Record<string, string> = {
+        ...system.traces.env,
+        // Everything down to info is kept, so the PII scan reads what an operator's logs would hold.
+        LOG_LEVEL: 'info',
         DATABASE_URL: system.db.url,
         AMQP_URL: TEST_AMQP_URL,
         AMQP_NAMESPACE: system.namespace,
@@ -148,7 +155,9 @@ export class ChaosSystem {
         ORDER_INGEST_FIRST_POLL_LOOKBACK_MINUTES: '5',
       };
       for (const app of SERVICES) {
-        const service = new ServiceProcess({ app, httpPort: await freePort(), env });
+        // Four services, a simulator and the broker on a small machine shared with other work:
+        // a start (or a restart after kill -9) may take well over the default 30 s.
+        const service = new ServiceProcess({ app, httpPort: await freePort(), env, startTimeoutMs: 90_000 });
         await service.migrate();
         system.services.set(app, service);
       }
@@ -246,6 +255,7 @@ export class ChaosSystem {
   async stop(): Promise<void> {
     await Promise.allSettled([...this.services.values()].map((s) => s.stop()));
     await this.simulator.stop().catch(() => undefined);
+    await this.traces?.stop().catch(() => undefined);
     await deleteNamespace(this.namespace).catch(() => undefined);
     await this.db.drop().catch(() => undefined);
     rmSync(this.directory, { recursive: true, force: true });

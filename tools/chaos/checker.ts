@@ -1,5 +1,7 @@
-import { CHAOS_ACCOUNT, type ChaosSystem } from './chaos-system';
+import { CHAOS_ACCOUNT, CHAOS_SELLER_ID, type ChaosSystem } from './chaos-system';
 import type { ExpectedState } from './model';
+import { scanForPii } from './pii';
+import { amazonHistory, checkChannelHistories } from './stale';
 
 export type ViolationKind =
   | 'lost-order'
@@ -14,7 +16,10 @@ export type ViolationKind =
   | 'wrong-channel-quantity'
   | 'listing-not-in-sync'
   | 'outbox-not-drained'
-  | 'dead-letter';
+  | 'dead-letter'
+  | 'stale-publish'
+  | 'negative-quantity'
+  | 'pii-leak';
 
 export interface Violation {
   kind: ViolationKind;
@@ -184,24 +189,37 @@ export async function checkSystem(
   for (const [queue, messages] of Object.entries(await system.deadLetters()))
     if (messages > 0) add('dead-letter', queue, `${messages} messages`);
 
+  // History: no channel ever shown a negative quantity, or an older one after a newer was acknowledged.
+  for (const finding of await checkChannelHistories(system, [
+    amazonHistory(system, CHAOS_ACCOUNT, CHAOS_SELLER_ID),
+  ]))
+    add(finding.kind, finding.subject, finding.detail);
+
+  // No buyer's personal data in any log, message, dead letter or span.
+  for (const leak of await scanForPii(system, orderIds.values()))
+    add('pii-leak', leak.source, `${leak.field} of order ${leak.orderId}: …${leak.context}…`);
+
   return violations;
 }
 
-/** Counts by the table's columns: lost, duplicated, oversold beyond the model, everything else. */
+/** Counts by the table's columns: lost, duplicated, oversold beyond the model, stale, everything else. */
 export function summarise(violations: Violation[]): {
   lost: number;
   duplicated: number;
   oversoldBeyondModel: number;
+  stale: number;
   other: number;
 } {
   const count = (kinds: ViolationKind[]) => violations.filter((v) => kinds.includes(v.kind)).length;
   const lost = count(['lost-order', 'lost-reservation']);
   const duplicated = count(['duplicated-order', 'duplicated-reservation']);
   const oversoldBeyondModel = count(['oversold-beyond-model']);
+  const stale = count(['stale-publish', 'negative-quantity']);
   return {
     lost,
     duplicated,
     oversoldBeyondModel,
-    other: violations.length - lost - duplicated - oversoldBeyondModel,
+    stale,
+    other: violations.length - lost - duplicated - oversoldBeyondModel - stale,
   };
 }

@@ -35,6 +35,8 @@ export interface SeedReport {
   lost: number;
   duplicated: number;
   oversoldBeyondModel: number;
+  /** Stale or negative quantities a channel was ever shown. */
+  stale: number;
   other: number;
   /** From the last fault to the first check that found nothing wrong; null if it never converged. */
   convergenceMs: number | null;
@@ -252,6 +254,7 @@ export function formatReports(reports: SeedReport[]): string {
     'lost',
     'duplicated',
     'oversold>model',
+    'stale',
     'other',
     'workload',
     'converged in',
@@ -263,6 +266,7 @@ export function formatReports(reports: SeedReport[]): string {
     String(r.lost),
     String(r.duplicated),
     String(r.oversoldBeyondModel),
+    String(r.stale),
     String(r.other),
     `${(r.workloadMs / 1000).toFixed(1)} s`,
     r.convergenceMs === null ? 'never' : `${(r.convergenceMs / 1000).toFixed(1)} s`,

@@ -112,6 +112,12 @@ describe('listings: PATCH and JSON_LISTINGS_FEED', () => {
         quantityAfter: 7,
       });
       expect(Date.parse(change.appliedAt) - Date.parse(change.receivedAt)).toBeGreaterThanOrEqual(140);
+      const history = (await harness.control('GET', '/_sim/listings/MUG-1/history')).json;
+      expect(history.changes).toEqual(applied.history);
+      expect(history.changes[history.changes.length - 1].sequence).toBeGreaterThan(
+        history.changes[history.changes.length - 2].sequence,
+      );
+      expect((await harness.control('GET', '/_sim/listings/NOPE-1/history')).status).toBe(404);
 
       await patch('MUG-1', {
         productType: 'HOME',

@@ -39,6 +39,8 @@ export interface ServiceProcessOptions {
   app: string;
   env: Record<string, string>;
   httpPort: number;
+  /** How long `start` waits for the HTTP port (default 30 s; a loaded machine may need more). */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -117,7 +119,7 @@ export class ServiceProcess {
         const response = await fetch(`${this.baseUrl}/health/ready`).catch(() => null);
         return response !== null && response.status < 500;
       },
-      { timeoutMs: 30_000, intervalMs: 200 },
+      { timeoutMs: this.options.startTimeoutMs ?? 30_000, intervalMs: 200 },
     );
   }
 

@@ -20,7 +20,7 @@ import {
   sellerInput,
   usagePlanInput,
 } from './control-schemas';
-import { listingControlView, orderControlView, shipmentView } from './control-views';
+import { listingControlView, listingHistoryView, orderControlView, shipmentView } from './control-views';
 
 interface ControlRequest {
   params: Record<string, string>;
@@ -118,6 +118,18 @@ export class ControlServer {
           `no listing ${r.params['sku']} for seller ${sellerId}`,
         );
       return ok(listingControlView(listing, w.pendingListingChanges(sellerId, listing.sku)));
+    });
+    // Every change that reached the listing, in the order applied: what Amazon showed, and when.
+    add('GET', '/_sim/listings/{sku}/history', (r) => {
+      const sellerId = r.query.get('sellerId') ?? w.config.defaultSellerId;
+      const listing = w.listings.get(sellerId, r.params['sku']);
+      if (!listing)
+        throw new ControlProblem(
+          404,
+          'Listing not found',
+          `no listing ${r.params['sku']} for seller ${sellerId}`,
+        );
+      return ok(listingHistoryView(listing));
     });
 
     add('GET', '/_sim/feeds/{feedId}', (r) => {

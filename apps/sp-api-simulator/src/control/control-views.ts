@@ -46,6 +46,11 @@ export function listingControlView(listing: SimListing, pendingPatches: number):
   };
 }
 
+/** The quantity changes of one listing, oldest first (`sequence` orders them across listings). */
+export function listingHistoryView(listing: SimListing): Record<string, unknown> {
+  return { sellerId: listing.sellerId, sku: listing.sku, changes: listing.history.map(changeView) };
+}
+
 function changeView(change: ListingChange): Record<string, unknown> {
   return { ...change, receivedAt: iso(change.receivedAt), appliedAt: iso(change.appliedAt) };
 }

@@ -49,6 +49,8 @@ export interface ListingBookSettings {
 
 export class ListingBook {
   private readonly listings = new Map<string, SimListing>();
+  /** The sequence of the last change applied to any listing (see ListingChange.sequence). */
+  private lastSequence = 0;
 
   constructor(
     private readonly settings: ListingBookSettings,
@@ -86,6 +88,7 @@ export class ListingBook {
     }
     listing.updatedAt = at;
     listing.history.push({
+      sequence: ++this.lastSequence,
       source: 'control',
       reference: 'seed',
       receivedAt: at,
@@ -168,6 +171,7 @@ export class ListingBook {
     listing.fulfillmentChannelCode = channel;
     listing.updatedAt = at;
     listing.history.push({
+      sequence: ++this.lastSequence,
       source: change.source,
       reference: change.reference,
       receivedAt: change.receivedAt,
@@ -184,6 +188,7 @@ export class ListingBook {
 
   reset(): void {
     this.listings.clear();
+    this.lastSequence = 0;
   }
 }
 

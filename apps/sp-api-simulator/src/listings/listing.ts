@@ -1,5 +1,10 @@
 /** A seller's listing (one SKU) as Amazon holds it, with the history of changes that reached it. */
 export interface ListingChange {
+  /**
+   * Order of application across every listing of the simulator (1, 2, …): two changes applied in
+   * the same millisecond are still ordered, so a checker can tell which quantity Amazon showed last.
+   */
+  sequence: number;
   source: 'patch' | 'feed' | 'control';
   /** submissionId of a PATCH, `feedId/messageId` of a feed message. */
   reference: string;
