@@ -24,6 +24,8 @@ function seeds(): number[] {
 
 const SEEDS = seeds();
 const log = process.env['CHAOS_VERBOSE'] ? (line: string) => console.log(line) : undefined;
+/** CHAOS_PROFILE=long: the long run's schedule (every service killed), see faultSchedule. */
+const scheduleProfile = process.env['CHAOS_PROFILE'] === 'long' ? 'long' : 'ci';
 
 describe('the whole system under kill -9, broker connection closes and Amazon 5xx/429 storms', () => {
   const reports: SeedReport[] = [];
@@ -35,7 +37,7 @@ describe('the whole system under kill -9, broker connection closes and Amazon 5x
   it.each(SEEDS)(
     'seed %i: no order lost or duplicated, reservations, stock and Amazon quantities as the model says',
     async (seed) => {
-      const report = await runSeed(seed, { ...CI_RUN, log });
+      const report = await runSeed(seed, { ...CI_RUN, scheduleProfile, log });
       reports.push(report);
       expect(report.faults.length).toBeGreaterThan(0);
       expect(report.violations).toEqual([]);
