@@ -43,7 +43,8 @@ describe('the whole system under kill -9, broker connection closes and Amazon 5x
       expect(report.violations).toEqual([]);
       expect(report.convergenceMs).not.toBeNull();
     },
-    300_000,
+    // Two to four minutes on a small machine; much longer when other test runs load it.
+    900_000,
   );
 });
 

@@ -229,13 +229,20 @@ export class ChaosSystem {
           httpPort: await freePort(),
           env: app === 'availability-publisher' ? { ...env, ...PUBLISHER_FAULTS } : env,
         });
-        await service.migrate();
         system.services.set(app, service);
       }
-      for (const service of system.services.values()) await service.start();
+      // All at once: each service migrates its own schema, and a process boot is slow on a
+      // loaded machine.
+      await Promise.all(
+        [...system.services.values()].map(async (service) => {
+          await service.migrate();
+          await startAgain(service);
+        }),
+      );
     } catch (error) {
+      const logs = system.logs();
       await system.stop();
-      throw error;
+      throw new Error(`the chaos system did not start: ${(error as Error).message}\n${logs}`);
     }
     return system;
   }
@@ -271,7 +278,8 @@ export class ChaosSystem {
   /** SIGTERM a service, wait for it to drain and exit, then start a new process (a rolling deploy). */
   async redeploy(name: ServiceName): Promise<void> {
     const service = this.service(name);
-    await service.stop('SIGTERM');
+    // As an orchestrator does: SIGTERM, then SIGKILL once the grace period (30 s) is over.
+    await service.stop('SIGTERM').catch(() => service.kill9());
     await startAgain(service);
   }
 
@@ -355,7 +363,7 @@ export class ChaosSystem {
 const PUBLISHER_FAULTS = { FAULT_CORRUPT_FEEDS: '2' };
 
 /**
- * Starts a stopped service again. On a loaded machine a service can take longer to answer
+ * Starts a stopped service. On a loaded machine a service can take longer to answer
  * than ServiceProcess waits (30 s): while its process lives, it is given longer.
  */
 async function startAgain(service: ServiceProcess): Promise<void> {

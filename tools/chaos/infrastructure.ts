@@ -1,5 +1,5 @@
 import { freePort, waitFor } from '@holdfast/testing';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -43,6 +43,7 @@ export class PrivateBroker {
     writeFileSync(path.join(directory, 'enabled_plugins'), '[].\n');
     // An empty env file: the machine's (its node name, its ports) must not apply to this node.
     writeFileSync(path.join(directory, 'rabbitmq-env.conf'), '');
+    process.once('exit', broker.killOnExit);
     await broker.startNode();
     return broker;
   }
@@ -122,7 +123,17 @@ export class PrivateBroker {
       process.kill(-child.pid, 'SIGKILL');
   }
 
+  /** If the runner's process exits without stop() (a test timeout), the node must not outlive it. */
+  private readonly killOnExit = () => {
+    try {
+      if (this.child?.pid) process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+
   async stop(): Promise<void> {
+    process.removeListener('exit', this.killOnExit);
     await this.stopNode();
     // The start script's process group: nothing of the node may outlive the run.
     if (this.child?.pid) {
@@ -175,6 +186,7 @@ export class PrivateDatabase {
       'UTF8',
       '--no-sync',
     ]);
+    process.once('exit', cluster.stopOnExit);
     await cluster.pgCtl('start', '-o', cluster.serverOptions());
     const admin = new Client({ connectionString: cluster.url('postgres') });
     await admin.connect();
@@ -202,10 +214,15 @@ export class PrivateDatabase {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
   }
 
+  private command(command: string, args: string[]): [string, string[]] {
+    return process.getuid?.() === 0
+      ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
+      : [command, args];
+  }
+
   private async as(command: string, args: string[]): Promise<string> {
-    const [file, argv] =
-      process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
-    const { stdout } = await run(file, argv, { timeout: 60_000 });
+    const [file, argv] = this.command(command, args);
+    const { stdout } = await run(file, argv, { timeout: 120_000 });
     return stdout;
   }
 
@@ -229,7 +246,24 @@ export class PrivateDatabase {
     await this.pgCtl('restart', '-m', mode, '-o', this.serverOptions());
   }
 
+  /** If the runner's process exits without stop() (a test timeout), the cluster must not outlive it. */
+  private readonly stopOnExit = () => {
+    const [file, argv] = this.command(postgresBin('pg_ctl'), [
+      'stop',
+      '-D',
+      this.dataDirectory,
+      '-m',
+      'immediate',
+    ]);
+    try {
+      execFileSync(file, argv, { stdio: 'ignore', timeout: 10_000 });
+    } catch {
+      // not running
+    }
+  };
+
   async stop(): Promise<void> {
+    process.removeListener('exit', this.stopOnExit);
     await this.pgCtl('stop', '-m', 'immediate').catch(() => undefined);
   }
 }

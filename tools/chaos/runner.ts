@@ -51,13 +51,14 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
   const log = options.log ?? (() => undefined);
   const workload = generateWorkload(seed, options);
   const model = expectedState(workload);
+  const starting = Date.now();
   const system = await ChaosSystem.start(seed);
   try {
     const orderIds = new Map<string, string>();
     await setUp(system, workload);
     const { broker, database } = system.infrastructure.startedInMs;
     log(
-      `seed ${seed}: system up (own broker in ${broker} ms, own database in ${database} ms), ` +
+      `seed ${seed}: system up in ${Date.now() - starting} ms (its broker in ${broker} ms, its database in ${database} ms), ` +
         `${workload.buyer.length} buyer and ${workload.erp.length} ERP operations`,
     );
 

@@ -26,8 +26,9 @@ export class FaultProxy {
   ) {}
 
   static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<FaultProxy> {
-    let proxy: FaultProxy | undefined;
-    const server = createServer((client) => proxy?.accept(client, targetHost, targetPort));
+    // The server needs its handler before the proxy it hands connections to exists.
+    const created: { proxy?: FaultProxy } = {};
+    const server = createServer((client) => created.proxy?.accept(client, targetHost, targetPort));
     const port = await new Promise<number>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => {
@@ -35,8 +36,8 @@ export class FaultProxy {
         resolve(typeof address === 'object' && address ? address.port : 0);
       });
     });
-    proxy = new FaultProxy(server, port);
-    return proxy;
+    created.proxy = new FaultProxy(server, port);
+    return created.proxy;
   }
 
   /** Connections open through the proxy now. */
