@@ -37,6 +37,8 @@ export interface ScheduledFault {
 export interface InjectionEffect {
   /** Messages that must end in a dead-letter queue (one per queue a poison message reached). */
   deadLetters: number;
+  /** What the fault did, for the run's log. */
+  note?: string;
 }
 
 /** How long the proxy faults and the Amazon storms last. */
@@ -99,8 +101,7 @@ export async function inject(system: ChaosSystem, fault: ScheduledFault): Promis
       await system.redeploy(target());
       return none;
     case 'broker-close':
-      await system.closeBrokerConnections(target());
-      return none;
+      return { deadLetters: 0, note: `${await system.closeBrokerConnections(target())} connections closed` };
     case 'broker-restart':
       // The node process stops (every connection drops, quorum queues keep their messages) and starts again.
       await system.infrastructure.broker?.restart();
@@ -112,25 +113,27 @@ export async function inject(system: ChaosSystem, fault: ScheduledFault): Promis
       await system.infrastructure.database?.restart('immediate');
       return none;
     case 'proxy-drop':
-      proxy().drop();
-      return none;
+      return { deadLetters: 0, note: `${proxy().drop()} connections reset` };
     case 'proxy-stall':
       await proxy().stall(STORM_MS);
       return none;
     case 'proxy-partition':
-      await proxy().partition(STORM_MS);
-      return none;
-    case 'duplicate-deliveries':
-      await redeliver(system, await sentMessages(system));
-      return none;
+      return { deadLetters: 0, note: `${await proxy().partition(STORM_MS)} connections reset` };
+    case 'duplicate-deliveries': {
+      const copies = await sentMessages(system);
+      await redeliver(system, copies);
+      return { deadLetters: 0, note: `${copies.length} copies` };
+    }
     case 'delayed-deliveries': {
       const early = await sentMessages(system);
       await sleep(DELAY_MS);
       await redeliver(system, early);
-      return none;
+      return { deadLetters: 0, note: `${early.length} copies` };
     }
-    case 'poison':
-      return { deadLetters: await publishPoison(system) };
+    case 'poison': {
+      const deadLetters = await publishPoison(system);
+      return { deadLetters, note: `${deadLetters} dead letters to come` };
+    }
     case 'amazon-5xx':
       // Half of every SP-API call fails with 503 for a few seconds.
       await withSimulatorFault(system, { operation: '*', kind: 'http503', share: 0.5 });
@@ -147,8 +150,7 @@ export async function inject(system: ChaosSystem, fault: ScheduledFault): Promis
       await withUsagePlansClosed(system, () => undefined);
       return none;
     case 'amazon-fatal-feeds':
-      await fatalFeeds(system);
-      return none;
+      return { deadLetters: 0, note: await fatalFeeds(system) };
   }
 }
 
@@ -219,8 +221,13 @@ async function withUsagePlansClosed(
  * documents broken, see ChaosSystem). PATCH is throttled for a while, which makes a feed the
  * publisher's choice for what piles up.
  */
-async function fatalFeeds(system: ChaosSystem): Promise<void> {
+async function fatalFeeds(system: ChaosSystem): Promise<string> {
   await withUsagePlansClosed(system, async () => void (await sleep(STORM_MS)), ['patchListingsItem']);
+  const [feeds] = await system.db.query<{ sent: string; fatal: string }>(
+    `SELECT count(*) AS sent, count(*) FILTER (WHERE error LIKE '%FATAL%') AS fatal
+       FROM availability.publish_attempts WHERE method = 'feed'`,
+  );
+  return `feeds so far: ${feeds.sent} sent, ${feeds.fatal} FATAL`;
 }
 
 interface SentMessage {

@@ -76,7 +76,8 @@ export class PrivateBroker {
   async ctl(...args: string[]): Promise<string> {
     const { stdout } = await run(rabbitmqScript('rabbitmqctl'), ['-n', this.nodeName, ...args], {
       env: this.environment(),
-      timeout: 60_000,
+      // Each call boots an Erlang VM: minutes when other runs load the machine.
+      timeout: 300_000,
     });
     return stdout;
   }

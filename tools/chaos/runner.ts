@@ -72,8 +72,11 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
       for (const fault of schedule) {
         await sleep(options.faultIntervalMs);
         const began = Date.now();
-        poisonInjected += (await inject(system, fault)).deadLetters;
-        log(`seed ${seed}: ${describeFault(fault)} (${Date.now() - began} ms)`);
+        const effect = await inject(system, fault);
+        poisonInjected += effect.deadLetters;
+        log(
+          `seed ${seed}: ${describeFault(fault)} (${Date.now() - began} ms${effect.note ? `, ${effect.note}` : ''})`,
+        );
       }
     })();
     await Promise.all([buyers, erp, faults]).finally(() => (workloadDone = true));
