@@ -1,23 +1,19 @@
 import {
-  deleteNamespace,
   freePort,
   REPO_ROOT,
   ServiceProcess,
-  TEST_AMQP_URL,
   TEST_API_KEY,
-  TestDatabase,
   uniqueNamespace,
   waitFor,
 } from '@holdfast/testing';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { ChaosDatabase, PrivateBroker, PrivateDatabase } from './infrastructure';
 import { TraceCapture } from './trace-capture';
-
-const run = promisify(execFile);
+import { FaultProxy } from './tcp-proxy';
 
 export const CHAOS_ACCOUNT = 'chaos-seller';
 export const CHAOS_SELLER_ID = 'A2SIMSELLER0001';
@@ -91,34 +87,112 @@ class SimulatorProcess {
 }
 
 /**
+ * What the services stand on, the chaos system's own: a RabbitMQ node and a PostgreSQL
+ * cluster in the run's directory (so restarting them disturbs nothing else on the machine),
+ * each behind a fault-injecting TCP proxy the services connect through.
+ */
+export class ChaosInfrastructure {
+  readonly startedInMs: { broker: number; database: number } = { broker: 0, database: 0 };
+  broker?: PrivateBroker;
+  database?: PrivateDatabase;
+  brokerProxy?: FaultProxy;
+  databaseProxy?: FaultProxy;
+
+  static async start(directory: string): Promise<ChaosInfrastructure> {
+    const infra = new ChaosInfrastructure();
+    const timed = async <T>(start: () => Promise<T>, key: 'broker' | 'database'): Promise<T> => {
+      const began = Date.now();
+      const started = await start();
+      infra.startedInMs[key] = Date.now() - began;
+      return started;
+    };
+    try {
+      const [broker, database] = await Promise.allSettled([
+        timed(() => PrivateBroker.start(path.join(directory, 'rabbitmq')), 'broker'),
+        timed(() => PrivateDatabase.start(path.join(directory, 'postgres'), DATABASE_NAME), 'database'),
+      ]);
+      if (broker.status === 'fulfilled') infra.broker = broker.value;
+      if (database.status === 'fulfilled') infra.database = database.value;
+      if (broker.status === 'rejected') throw broker.reason;
+      if (database.status === 'rejected') throw database.reason;
+      infra.brokerProxy = await FaultProxy.start(broker.value.port);
+      infra.databaseProxy = await FaultProxy.start(database.value.port);
+    } catch (error) {
+      await infra.stop();
+      throw error;
+    }
+    return infra;
+  }
+
+  private require<T>(part: T | undefined): T {
+    if (!part) throw new Error('the infrastructure is not running');
+    return part;
+  }
+
+  /** What the services use: through the proxies. */
+  get serviceAmqpUrl(): string {
+    return `amqp://guest:guest@127.0.0.1:${this.require(this.brokerProxy).port}`;
+  }
+
+  get serviceDatabaseUrl(): string {
+    return `postgres://postgres@127.0.0.1:${this.require(this.databaseProxy).port}/${DATABASE_NAME}`;
+  }
+
+  /** What the runner and the checker use: straight to the servers. */
+  get amqpUrl(): string {
+    return this.require(this.broker).url;
+  }
+
+  get databaseUrl(): string {
+    return this.require(this.database).url(DATABASE_NAME);
+  }
+
+  async stop(): Promise<void> {
+    await this.brokerProxy?.close().catch(() => undefined);
+    await this.databaseProxy?.close().catch(() => undefined);
+    await this.broker?.stop().catch(() => undefined);
+    await this.database?.stop().catch(() => undefined);
+  }
+}
+
+const DATABASE_NAME = 'holdfast';
+
+/**
  * The whole system as processes: the SP-API simulator as Amazon, and the four services on
- * a database and broker namespace of their own, configured for one Amazon account.
+ * a database and broker of their own (behind fault proxies), configured for one Amazon account.
  */
 export class ChaosSystem {
   readonly services = new Map<ServiceName, ServiceProcess>();
+  readonly db: ChaosDatabase;
   /** Every span the services export (the PII scan reads them). */
   traces?: TraceCapture;
+  /** Amazon time runs this many times faster in the simulator and in the services. */
+  readonly timeScale = TIME_SCALE;
 
   private constructor(
-    readonly db: TestDatabase,
+    readonly infrastructure: ChaosInfrastructure,
     readonly namespace: string,
     readonly simulator: SimulatorProcess,
     private readonly directory: string,
-  ) {}
+  ) {
+    this.db = new ChaosDatabase(infrastructure.databaseUrl);
+  }
 
   static async start(seed: number): Promise<ChaosSystem> {
     const directory = mkdtempSync(path.join(tmpdir(), 'hf-chaos-'));
+    let infrastructure: ChaosInfrastructure;
+    try {
+      infrastructure = await ChaosInfrastructure.start(directory);
+    } catch (error) {
+      rmSync(directory, { recursive: true, force: true });
+      throw error;
+    }
     const simulator = new SimulatorProcess(
       await freePort(),
       await freePort(),
       path.join(directory, 'sp-api-simulator-ca.pem'),
     );
-    const system = new ChaosSystem(
-      await TestDatabase.create(`chaos_${seed}`),
-      uniqueNamespace('chaos'),
-      simulator,
-      directory,
-    );
+    const system = new ChaosSystem(infrastructure, uniqueNamespace('chaos'), simulator, directory);
     try {
       await simulator.start(seed);
       system.traces = await TraceCapture.start();
@@ -126,8 +200,8 @@ export class ChaosSystem {
         ...system.traces.env,
         // Everything down to info is kept, so the PII scan reads what an operator's logs would hold.
         LOG_LEVEL: 'info',
-        DATABASE_URL: system.db.url,
-        AMQP_URL: TEST_AMQP_URL,
+        DATABASE_URL: infrastructure.serviceDatabaseUrl,
+        AMQP_URL: infrastructure.serviceAmqpUrl,
         AMQP_NAMESPACE: system.namespace,
         OUTBOX_POLL_MS: '50',
         AMAZON_ACCOUNTS: JSON.stringify([
@@ -153,18 +227,32 @@ export class ChaosSystem {
         ORDER_INGEST_LEASE_TTL_MS: '3000',
         PUBLISH_LEASE_TTL_MS: '3000',
         ORDER_INGEST_FIRST_POLL_LOOKBACK_MINUTES: '5',
+        // The publisher gives up on an SP-API call after 3 s, so the simulator's slow answers time out.
+        SPAPI_TIMEOUT_MS: '3000',
       };
       for (const app of SERVICES) {
-        // Four services, a simulator and the broker on a small machine shared with other work:
-        // a start (or a restart after kill -9) may take well over the default 30 s.
-        const service = new ServiceProcess({ app, httpPort: await freePort(), env, startTimeoutMs: 90_000 });
-        await service.migrate();
+        const service = new ServiceProcess({
+          app,
+          httpPort: await freePort(),
+          // Four services, a simulator and the broker on a small machine shared with other work:
+          // a start (or a restart after kill -9) may take well over the default 30 s.
+          startTimeoutMs: 90_000,
+          env: app === 'availability-publisher' ? { ...env, ...PUBLISHER_FAULTS } : env,
+        });
         system.services.set(app, service);
       }
-      for (const service of system.services.values()) await service.start();
+      // All at once: each service migrates its own schema, and a process boot is slow on a
+      // loaded machine.
+      await Promise.all(
+        [...system.services.values()].map(async (service) => {
+          await service.migrate();
+          await startAgain(service);
+        }),
+      );
     } catch (error) {
+      const logs = system.logs();
       await system.stop();
-      throw error;
+      throw new Error(`the chaos system did not start: ${(error as Error).message}\n${logs}`);
     }
     return system;
   }
@@ -194,58 +282,74 @@ export class ChaosSystem {
   async crash(name: ServiceName): Promise<void> {
     const service = this.service(name);
     await service.kill9();
-    await service.start();
+    await startAgain(service);
+  }
+
+  /** SIGTERM a service, wait for it to drain and exit, then start a new process (a rolling deploy). */
+  async redeploy(name: ServiceName): Promise<void> {
+    const service = this.service(name);
+    // As an orchestrator does: SIGTERM, then SIGKILL once the grace period (30 s) is over.
+    await service.stop('SIGTERM').catch(() => service.kill9());
+    await startAgain(service);
+  }
+
+  private get broker(): PrivateBroker {
+    const broker = this.infrastructure.broker;
+    if (!broker) throw new Error('the broker is not running');
+    return broker;
   }
 
   /**
-   * Closes the broker connections of one service process, found by its sockets: connections
-   * are named after the service, and other systems on the same broker use the same names.
+   * Closes the broker connections of one service, found by the name its client gives them:
+   * the node is this system's own, so nothing else carries that name there.
    */
   async closeBrokerConnections(name: ServiceName): Promise<number> {
-    const pid = this.service(name).pid;
-    if (pid === undefined) return 0;
-    const { stdout: sockets } = await run('ss', ['-tnpH', 'state', 'established', '( dport = :5672 )']);
-    const ports = new Set(
-      sockets
-        .split('\n')
-        .filter((line) => line.includes(`pid=${pid},`))
-        .map((line) => line.trim().split(/\s+/)[2]?.split(':').pop())
-        .filter((p): p is string => Boolean(p)),
-    );
-    if (ports.size === 0) return 0;
-    const { stdout } = await run('rabbitmqctl', [
+    const stdout = await this.broker.ctl(
       'list_connections',
       'pid',
-      'peer_port',
+      'client_properties',
       '-q',
       '--no-table-headers',
-    ]);
+    );
     const pids = stdout
       .split('\n')
-      .map((line) => line.trim().split('\t'))
-      .filter(([, port]) => port !== undefined && ports.has(port.trim()))
-      .map(([connectionPid]) => connectionPid);
+      .filter((line) => line.includes(`{"connection_name","${name}"}`))
+      .map((line) => line.split('\t')[0]);
     for (const connectionPid of pids)
-      await run('rabbitmqctl', ['close_connection', connectionPid, 'closed by the chaos runner']);
+      await this.broker.ctl('close_connection', connectionPid, 'closed by the chaos runner');
     return pids.length;
   }
 
   /** Messages waiting in the namespace's dead-letter queues, per queue. */
   async deadLetters(): Promise<Record<string, number>> {
-    const { stdout } = await run('rabbitmqctl', [
-      'list_queues',
-      'name',
-      'messages',
-      '--formatter',
-      'json',
-      '-q',
-    ]);
+    const stdout = await this.broker.ctl('list_queues', 'name', 'messages', '--formatter', 'json', '-q');
     const queues = JSON.parse(stdout || '[]') as { name: string; messages: number }[];
     return Object.fromEntries(
       queues
         .filter((q) => q.name.startsWith(`${this.namespace}.`) && q.name.endsWith('.dlq'))
         .map((q) => [q.name, q.messages]),
     );
+  }
+
+  /** The bindings of the namespace's events exchange: which queue a routing key reaches. */
+  async eventBindings(): Promise<{ routingKey: string; queue: string }[]> {
+    const stdout = await this.broker.ctl(
+      'list_bindings',
+      'source_name',
+      'routing_key',
+      'destination_name',
+      '--formatter',
+      'json',
+      '-q',
+    );
+    const bindings = JSON.parse(stdout || '[]') as {
+      source_name: string;
+      routing_key: string;
+      destination_name: string;
+    }[];
+    return bindings
+      .filter((b) => b.source_name === `${this.namespace}.events`)
+      .map((b) => ({ routingKey: b.routing_key, queue: b.destination_name }));
   }
 
   logs(): string {
@@ -256,9 +360,38 @@ export class ChaosSystem {
     await Promise.allSettled([...this.services.values()].map((s) => s.stop()));
     await this.simulator.stop().catch(() => undefined);
     await this.traces?.stop().catch(() => undefined);
-    await deleteNamespace(this.namespace).catch(() => undefined);
-    await this.db.drop().catch(() => undefined);
+    // The broker node and the database cluster are the run's own: they go with its directory.
+    await this.infrastructure.stop();
     rmSync(this.directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The publisher's fault switch: each of its processes uploads its first two feed documents
+ * broken, so the feeds it sends when PATCH is throttled end FATAL at Amazon (the simulator
+ * has no control to make a feed FATAL; only a broken document does).
+ */
+const PUBLISHER_FAULTS = { FAULT_CORRUPT_FEEDS: '2' };
+
+/**
+ * Starts a stopped service. On a loaded machine a service can take longer to answer
+ * than ServiceProcess waits (30 s): while its process lives, it is given longer.
+ */
+async function startAgain(service: ServiceProcess): Promise<void> {
+  try {
+    await service.start();
+  } catch (error) {
+    if (service.pid === undefined) throw error;
+    await waitFor(
+      `${service.options.app} to answer after a restart`,
+      async () => {
+        if (service.pid === undefined)
+          throw new Error(`${service.options.app} exited: ${service.logs.slice(-2000)}`);
+        const response = await fetch(`${service.baseUrl}/health/ready`).catch(() => null);
+        return response !== null && response.status < 500;
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
   }
 }
 

@@ -35,6 +35,11 @@ interface ReservationView {
 
 const SCHEMAS = ['order_ingest', 'inventory', 'availability', 'shipment_notifier'];
 
+export interface CheckContext {
+  /** Dead letters the injected poison messages must have made (one per queue each reached). */
+  poisonInjected: number;
+}
+
 /**
  * Compares what the running system shows (its services' APIs, their outboxes, the broker's
  * dead-letter queues and Amazon, the simulator) with the model. Reads only; an empty list
@@ -46,6 +51,7 @@ export async function checkSystem(
   system: ChaosSystem,
   model: ExpectedState,
   orderIds: ReadonlyMap<string, string>,
+  context: CheckContext = { poisonInjected: 0 },
 ): Promise<Violation[]> {
   const violations: Violation[] = [];
   const add = (kind: ViolationKind, subject: string, detail: string) =>
@@ -179,15 +185,21 @@ export async function checkSystem(
       );
   }
 
-  // Every event published; nothing dead-lettered (the workload injects no poison).
+  // Every event published; exactly the injected poison dead-lettered, nothing else.
   for (const schema of SCHEMAS) {
     const [row] = await system.db.query<{ n: string }>(
       `SELECT count(*) AS n FROM "${schema}".outbox WHERE sent_at IS NULL`,
     );
     if (Number(row.n) > 0) add('outbox-not-drained', schema, `${row.n} events not sent`);
   }
-  for (const [queue, messages] of Object.entries(await system.deadLetters()))
-    if (messages > 0) add('dead-letter', queue, `${messages} messages`);
+  const deadLetters = Object.entries(await system.deadLetters()).filter(([, messages]) => messages > 0);
+  const deadLettered = deadLetters.reduce((sum, [, messages]) => sum + messages, 0);
+  if (deadLettered !== context.poisonInjected)
+    add(
+      'dead-letter',
+      deadLetters.map(([queue, messages]) => `${queue}: ${messages}`).join(', ') || 'no dead-letter queue',
+      `${deadLettered} dead letters, ${context.poisonInjected} poison messages injected`,
+    );
 
   // History: no channel ever shown a negative quantity, or an older one after a newer was acknowledged.
   for (const finding of await checkChannelHistories(system, [

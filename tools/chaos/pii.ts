@@ -1,4 +1,3 @@
-import { TEST_AMQP_URL } from '@holdfast/testing';
 import { SERVICES, type ChaosSystem } from './chaos-system';
 import type { CapturedText } from './trace-capture';
 
@@ -106,7 +105,7 @@ export async function peekDeadLetters(system: ChaosSystem): Promise<Record<strin
   const queues = Object.keys(await system.deadLetters());
   if (queues.length === 0) return {};
   const { connect } = await import('amqplib');
-  const connection = await connect(TEST_AMQP_URL);
+  const connection = await connect(system.infrastructure.amqpUrl);
   try {
     const channel = await connection.createChannel();
     const found: Record<string, string[]> = {};

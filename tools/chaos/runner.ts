@@ -1,5 +1,5 @@
 import { ChaosSystem, CHAOS_ACCOUNT, CHAOS_MARKETPLACE } from './chaos-system';
-import { faultSchedule, inject, type ScheduledFault } from './faults';
+import { describeFault, faultSchedule, inject, type ScheduledFault, type ScheduleProfile } from './faults';
 import { expect, retrying, sleep, until } from './support';
 import { checkSystem, summarise, type Violation } from './checker';
 import { expectedState, type ExpectedState } from './model';
@@ -14,6 +14,8 @@ export interface RunOptions extends WorkloadOptions {
   buyerPaceMs: number;
   /** How long the system may take to converge after the last fault. */
   quiesceTimeoutMs: number;
+  /** The fault schedule's profile: `long` kills every service, `ci` one (see faultSchedule). */
+  scheduleProfile?: ScheduleProfile;
   log?: (line: string) => void;
 }
 
@@ -21,9 +23,9 @@ export const CI_RUN: RunOptions = {
   orders: 40,
   skus: 3,
   faults: true,
-  faultIntervalMs: 2_500,
+  faultIntervalMs: 1_500,
   // The buyers' stream lasts about as long as the fault schedule, so faults land mid-workload.
-  buyerPaceMs: 500,
+  buyerPaceMs: 1_000,
   quiesceTimeoutMs: 90_000,
 };
 
@@ -51,22 +53,32 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
   const log = options.log ?? (() => undefined);
   const workload = generateWorkload(seed, options);
   const model = expectedState(workload);
+  const starting = Date.now();
   const system = await ChaosSystem.start(seed);
   try {
     const orderIds = new Map<string, string>();
     await setUp(system, workload);
-    log(`seed ${seed}: system up, ${workload.buyer.length} buyer and ${workload.erp.length} ERP operations`);
+    const { broker, database } = system.infrastructure.startedInMs;
+    log(
+      `seed ${seed}: system up in ${Date.now() - starting} ms (its broker in ${broker} ms, its database in ${database} ms), ` +
+        `${workload.buyer.length} buyer and ${workload.erp.length} ERP operations`,
+    );
 
-    const schedule = options.faults ? faultSchedule(seed) : [];
+    const schedule = options.faults ? faultSchedule(seed, options.scheduleProfile) : [];
     const started = Date.now();
     let workloadDone = false;
     const buyers = playBuyers(system, workload.buyer, orderIds, options.buyerPaceMs);
     const erp = playErp(system, workload.erp, options.buyerPaceMs * 4);
+    let poisonInjected = 0;
     const faults = (async () => {
       for (const fault of schedule) {
         await sleep(options.faultIntervalMs);
-        log(`seed ${seed}: ${fault.kind}${fault.service ? ` ${fault.service}` : ''}`);
-        await inject(system, fault);
+        const began = Date.now();
+        const effect = await inject(system, fault);
+        poisonInjected += effect.deadLetters;
+        log(
+          `seed ${seed}: ${describeFault(fault)} (${Date.now() - began} ms${effect.note ? `, ${effect.note}` : ''})`,
+        );
       }
     })();
     await Promise.all([buyers, erp, faults]).finally(() => (workloadDone = true));
@@ -78,7 +90,7 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
     let convergenceMs: number | null = null;
     const deadline = lastFaultAt + options.quiesceTimeoutMs;
     for (;;) {
-      violations = await checkSystem(system, model, orderIds).catch((error: Error) => [
+      violations = await checkSystem(system, model, orderIds, { poisonInjected }).catch((error: Error) => [
         {
           kind: 'lost-order' as const,
           subject: 'checker',
