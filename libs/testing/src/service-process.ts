@@ -117,7 +117,8 @@ export class ServiceProcess {
         const response = await fetch(`${this.baseUrl}/health/ready`).catch(() => null);
         return response !== null && response.status < 500;
       },
-      { timeoutMs: 30_000, intervalMs: 200 },
+      // Generous: four services booting side by side on a loaded 2-core machine took over 90 s.
+      { timeoutMs: 180_000, intervalMs: 200 },
     );
   }
 
