@@ -35,9 +35,16 @@ export function createRequestValidationPipe(): ValidationPipe {
 export function nulCharacterErrors(value: unknown, segments: string[] = []): FieldError[] {
   if (typeof value === 'string') {
     if (!value.includes('\u0000')) return [];
-    return [{ field: fieldPath(segments), pointer: pointerOf(segments), detail: 'must not contain the NUL character' }];
+    return [
+      {
+        field: fieldPath(segments),
+        pointer: pointerOf(segments),
+        detail: 'must not contain the NUL character',
+      },
+    ];
   }
-  if (Array.isArray(value)) return value.flatMap((item, i) => nulCharacterErrors(item, [...segments, String(i)]));
+  if (Array.isArray(value))
+    return value.flatMap((item, i) => nulCharacterErrors(item, [...segments, String(i)]));
   if (value !== null && typeof value === 'object') {
     return Object.entries(value).flatMap(([key, item]) => [
       ...(key.includes('\u0000') ? nulCharacterErrors(key, [...segments, key]) : []),
