@@ -1,13 +1,13 @@
 import { TEST_API_KEY, TEST_UNSCOPED_API_KEY } from '@holdfast/testing';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { listedEndpoints } from './hostile-endpoints';
 import { HoldfastSystem, type AppName } from './support/holdfast-system';
 
 /**
  * Every HTTP endpoint of every service, read from its own OpenAPI document, must refuse a
  * request without a key (401) and one whose key lacks the scope (403), before it looks at
- * the input. The list of endpoints is also checked against endpoints.json, so a new
- * endpoint fails this test until someone lists it (and thereby looks at its protection).
+ * the input. The list of endpoints is also checked against hostile-endpoints.ts (the one list,
+ * shared with the hostile-input suite), so a new endpoint fails this test until someone lists it
+ * (and thereby looks at its protection).
  */
 const APPS: AppName[] = [
   'order-ingest',
@@ -25,10 +25,7 @@ const PUBLIC = [/^\/health\//, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs/];
 const PUBLIC_BY_SIGNATURE: Partial<Record<AppName, string[]>> = {
   'order-ingest': ['POST /v1/webhooks/shopify/{accountId}', 'POST /v1/webhooks/woocommerce/{accountId}'],
 };
-const LISTED = JSON.parse(readFileSync(path.join(__dirname, 'endpoints.json'), 'utf8')) as Record<
-  string,
-  string[]
->;
+const LISTED = listedEndpoints();
 
 interface Endpoint {
   method: string;
@@ -67,7 +64,7 @@ describe('authorization matrix: every endpoint × no key / key without the scope
     await system?.stop();
   });
 
-  it('lists exactly the endpoints the services serve (update endpoints.json with each new one)', () => {
+  it('lists exactly the endpoints the services serve (update hostile-endpoints.ts with each new one)', () => {
     const served = Object.fromEntries(
       APPS.map((app) => [
         app,

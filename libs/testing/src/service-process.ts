@@ -119,7 +119,9 @@ export class ServiceProcess {
         const response = await fetch(`${this.baseUrl}/health/ready`).catch(() => null);
         return response !== null && response.status < 500;
       },
-      { timeoutMs: this.options.startTimeoutMs ?? 30_000, intervalMs: 200 },
+      // Generous by default: four services booting side by side on a loaded 2-core machine took
+      // over 90 s; on an idle one a service answers in a few seconds.
+      { timeoutMs: this.options.startTimeoutMs ?? 120_000, intervalMs: 200 },
     );
   }
 

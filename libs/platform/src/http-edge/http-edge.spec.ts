@@ -240,6 +240,27 @@ describe('HTTP edge', () => {
       );
     });
 
+    it('refuses the NUL character in body fields and path parameters (the database cannot store it)', async () => {
+      const body = await postJson(
+        '/accounts/acc-1/stock-adjustments',
+        { reason: 'count\u0000', lines: [{ sku: 'SKU\u00001', quantity: 1 }] },
+        KEYS.writer,
+      );
+      expect(body.status).toBe(400);
+      expect((await problemOf(body)).errors).toEqual([
+        { field: 'reason', pointer: '#/reason', detail: 'must not contain the NUL character' },
+        { field: 'lines[0].sku', pointer: '#/lines/0/sku', detail: 'must not contain the NUL character' },
+      ]);
+      const param = await call('/accounts/acc-1/orders/A%00B', { key: KEYS.reader });
+      expect(param.status).toBe(400);
+      expect((await problemOf(param)).errors).toEqual([
+        { field: 'orderId', pointer: '#/orderId', detail: 'must not contain the NUL character' },
+      ]);
+      // Any other character is the handler's business.
+      const rtl = await call('/accounts/acc-1/orders/A%E2%80%AEB', { key: KEYS.reader });
+      expect(rtl.status).toBe(200);
+    });
+
     it('names invalid nested values without echoing them', async () => {
       const response = await postJson(
         '/accounts/acc-1/stock-adjustments',

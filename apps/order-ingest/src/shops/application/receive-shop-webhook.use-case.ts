@@ -167,12 +167,14 @@ export class ReceiveShopWebhookUseCase {
     let body: unknown;
     try {
       body = JSON.parse(rawBody.toString('utf8'));
+      if (containsNul(body)) throw new NulCharacterError();
       return shop.channel === 'shopify'
         ? shopifySnapshotFromWebhook(body, shop.accountId)
         : wooCommerceSnapshotFromOrder(body, shop.accountId);
     } catch (error) {
       const known =
         error instanceof SyntaxError ||
+        error instanceof NulCharacterError ||
         error instanceof ShopifyPayloadError ||
         error instanceof WooCommercePayloadError;
       if (!known) throw error;
@@ -185,11 +187,36 @@ export class ReceiveShopWebhookUseCase {
         operation: `webhook:${claim.topic}`.slice(0, 100),
         detectedBy: 'webhook',
         // Shop order bodies carry buyer data: only the ids and statuses are kept for the operator.
-        raw: { body: { topic: claim.topic, dedupeKey: claim.dedupeKey, order: outline(body) } },
+        raw: { body: { topic: claim.topic, dedupeKey: claim.dedupeKey, order: withoutNul(outline(body)) } },
       });
       throw new WebhookPayloadError(detail);
     }
   }
+}
+
+/**
+ * PostgreSQL stores the NUL character in neither text nor jsonb: a signed body carrying one (in a
+ * SKU, a note) is refused as unreadable, like any body that does not map, instead of failing at
+ * the database as a 500.
+ */
+class NulCharacterError extends Error {
+  constructor() {
+    super('a text field contains the NUL character');
+  }
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+  return false;
+}
+
+/** The outline kept for the operator, each NUL shown as U+FFFD so that it can be stored. */
+function withoutNul(value: unknown): unknown {
+  if (!containsNul(value)) return value;
+  return JSON.parse(JSON.stringify(value).replace(/\\u0000/g, '\\ufffd'));
 }
 
 function orderIdOf(body: unknown): string | null {
