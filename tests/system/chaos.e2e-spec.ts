@@ -27,7 +27,7 @@ const log = process.env['CHAOS_VERBOSE'] ? (line: string) => console.log(line) :
 /** CHAOS_PROFILE=long: the long run's schedule (every service killed), see faultSchedule. */
 const scheduleProfile = process.env['CHAOS_PROFILE'] === 'long' ? 'long' : 'ci';
 
-describe('the whole system under kill -9, broker connection closes and Amazon 5xx/429 storms', () => {
+describe('the whole system under every fault kind of tools/chaos/faults.ts', () => {
   const reports: SeedReport[] = [];
 
   afterAll(() => {
