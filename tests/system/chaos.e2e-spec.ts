@@ -89,5 +89,5 @@ describe('the checker', () => {
         expect.objectContaining({ kind: 'outbox-not-drained', subject: 'availability' }),
       ]),
     );
-  }, 300_000);
+  }, 900_000);
 });
