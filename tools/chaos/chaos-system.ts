@@ -73,7 +73,8 @@ class SimulatorProcess {
         const res = await fetch(`${this.controlUrl}/_sim/health`).catch(() => null);
         return res?.status === 200 && existsSync(this.caFile);
       },
-      { timeoutMs: 30_000, intervalMs: 100 },
+      // Long: on a machine loaded by other runs a process boot can take a minute.
+      { timeoutMs: 120_000, intervalMs: 100 },
     );
   }
 

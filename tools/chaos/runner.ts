@@ -105,6 +105,13 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
       await sleep(2_000);
     }
     if (violations.length > 0) log(`seed ${seed}: ${JSON.stringify(violations.slice(0, 20), null, 1)}`);
+    const [feeds] = await system.db
+      .query<{ sent: string; fatal: string }>(
+        `SELECT count(*) AS sent, count(*) FILTER (WHERE error LIKE '%FATAL%') AS fatal
+           FROM availability.publish_attempts WHERE method = 'feed'`,
+      )
+      .catch(() => [{ sent: '?', fatal: '?' }]);
+    log(`seed ${seed}: the publisher sent ${feeds.sent} feeds, ${feeds.fatal} of them FATAL`);
     return {
       seed,
       operations: workload.buyer.length + workload.erp.length,
