@@ -78,7 +78,7 @@ export function findPii(values: readonly PiiValue[], texts: readonly PiiText[]):
 const OUTBOXES = ['order_ingest', 'inventory', 'availability', 'shipment_notifier'];
 
 /** Everything the system wrote that must be free of PII, as text per source. */
-export async function writtenTexts(system: ChaosSystem): Promise<PiiText[]> {
+export async function writtenTexts(system: ChaosSystem, deadLetterQueues?: string[]): Promise<PiiText[]> {
   const texts: PiiText[] = [];
   for (const name of SERVICES) {
     const service = system.services.get(name);
@@ -91,7 +91,7 @@ export async function writtenTexts(system: ChaosSystem): Promise<PiiText[]> {
     for (const row of rows)
       texts.push({ source: `message:${schema}.outbox ${row.routing_key}`, text: row.envelope });
   }
-  for (const [queue, bodies] of Object.entries(await peekDeadLetters(system)))
+  for (const [queue, bodies] of Object.entries(await peekDeadLetters(system, deadLetterQueues)))
     for (const body of bodies) texts.push({ source: `dead-letter:${queue}`, text: body });
   for (const span of system.traces?.spans() ?? []) texts.push(span);
   return texts;
@@ -101,8 +101,13 @@ export async function writtenTexts(system: ChaosSystem): Promise<PiiText[]> {
  * The messages in the namespace's dead-letter queues, left where they are: taken without an
  * acknowledgement, then the channel is closed, which puts every one of them back.
  */
-export async function peekDeadLetters(system: ChaosSystem): Promise<Record<string, string[]>> {
-  const queues = Object.keys(await system.deadLetters());
+export async function peekDeadLetters(
+  system: ChaosSystem,
+  // Listing the queues asks rabbitmqctl, which takes seconds on a loaded machine: a caller that
+  // has just listed them passes them on.
+  deadLetterQueues?: string[],
+): Promise<Record<string, string[]>> {
+  const queues = deadLetterQueues ?? Object.keys(await system.deadLetters());
   if (queues.length === 0) return {};
   const { connect } = await import('amqplib');
   const connection = await connect(system.infrastructure.amqpUrl);
@@ -127,6 +132,10 @@ export async function peekDeadLetters(system: ChaosSystem): Promise<Record<strin
 }
 
 /** Runs the scan: one finding per source, order and field. */
-export async function scanForPii(system: ChaosSystem, orderIds: Iterable<string>): Promise<PiiLeak[]> {
-  return findPii(await buyerPii(system, orderIds), await writtenTexts(system));
+export async function scanForPii(
+  system: ChaosSystem,
+  orderIds: Iterable<string>,
+  deadLetterQueues?: string[],
+): Promise<PiiLeak[]> {
+  return findPii(await buyerPii(system, orderIds), await writtenTexts(system, deadLetterQueues));
 }
