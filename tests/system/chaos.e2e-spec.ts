@@ -26,7 +26,7 @@ function seeds(): number[] {
 const SEEDS = seeds();
 /** CHAOS_PROFILE=long: thousands of orders per seed (see docs/reliability.md). */
 const RUN = profile();
-const SEED_TIMEOUT_MS = RUN === CI_RUN ? 600_000 : 2_400_000;
+const SEED_TIMEOUT_MS = RUN === CI_RUN ? 300_000 : 1_800_000;
 const log = process.env['CHAOS_VERBOSE'] ? (line: string) => console.log(line) : undefined;
 
 describe('the whole system under kill -9, broker connection closes and Amazon 5xx/429 storms', () => {
@@ -50,7 +50,7 @@ describe('the whole system under kill -9, broker connection closes and Amazon 5x
 });
 
 describe('the checker', () => {
-  it('reports a reservation deleted behind the ledger, a quantity changed at Amazon, an unsent event and a confirmed package reopened', async () => {
+  it('reports a reservation deleted behind the ledger, a quantity changed at Amazon and an unsent event', async () => {
     const found = await withSettledSystem(
       101,
       { ...CI_RUN, orders: 12, faults: false },
@@ -61,19 +61,10 @@ describe('the checker', () => {
         const orderId = orderIds.get(active.ref)!;
         const sku = active.lines[0].sku;
         const deleted = await system.db.query(
-          `DELETE FROM inventory.reservations WHERE channel = $1 AND order_id = $2 AND sku = $3 RETURNING order_id`,
-          [active.channel, orderId, sku],
+          `DELETE FROM inventory.reservations WHERE order_id = $1 AND sku = $2 RETURNING order_id`,
+          [orderId, sku],
         );
         expect(deleted).toHaveLength(1);
-
-        // A confirmed package set back to pending at shipment-notifier.
-        const shipped = [...model.orders.values()].find((o) => o.packages.length > 0)!;
-        const reopened = await system.db.query(
-          `UPDATE shipment_notifier.shipment_packages SET state = 'pending'
-            WHERE tracking_number = $1 RETURNING tracking_number`,
-          [shipped.packages[0]],
-        );
-        expect(reopened).toHaveLength(1);
 
         const other = [...model.skus.values()][1];
         const changed = await system.sim('PUT', `/_sim/listings/${other.sku}`, {
@@ -86,13 +77,7 @@ describe('the checker', () => {
           `INSERT INTO availability.outbox (message_id, routing_key, envelope, available_at)
            VALUES (gen_random_uuid(), 'chaos.check', '{}', now() + interval '1 day')`,
         );
-        return {
-          violations: await checkSystem(system, model, orderIds),
-          orderId,
-          sku,
-          other: other.sku,
-          tracking: shipped.packages[0],
-        };
+        return { violations: await checkSystem(system, model, orderIds), orderId, sku, other: other.sku };
       },
     );
     expect(found.violations).toEqual(
@@ -103,7 +88,6 @@ describe('the checker', () => {
         }),
         expect.objectContaining({ kind: 'wrong-channel-quantity', subject: found.other }),
         expect.objectContaining({ kind: 'outbox-not-drained', subject: 'availability' }),
-        expect.objectContaining({ kind: 'wrong-shipment', subject: expect.stringContaining(found.tracking) }),
       ]),
     );
   }, 300_000);

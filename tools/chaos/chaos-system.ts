@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -22,20 +21,6 @@ const run = promisify(execFile);
 export const CHAOS_ACCOUNT = 'chaos-seller';
 export const CHAOS_SELLER_ID = 'A2SIMSELLER0001';
 export const CHAOS_MARKETPLACE = 'APJ6JRA9NG5V4';
-/** The shop simulator's default Shopify shop and WooCommerce store, one account each. */
-export const CHAOS_SHOP_DOMAIN = 'holdfast-demo.myshopify.com';
-export const CHAOS_WOO_STORE = 'demo';
-export const CHAOS_WOO_ACCOUNT = 'chaos-woo';
-export type ChaosChannel = 'amazon' | 'shopify' | 'woocommerce';
-/** Each channel's one account in the chaos system. */
-export const CHAOS_ACCOUNTS: Record<ChaosChannel, string> = {
-  amazon: 'chaos-seller',
-  shopify: CHAOS_SHOP_DOMAIN,
-  woocommerce: CHAOS_WOO_ACCOUNT,
-};
-/** The shop simulator's control routes of the shop and the store. */
-export const SHOPIFY_CONTROL = `/_sim/shopify/shops/${CHAOS_SHOP_DOMAIN}`;
-export const WOO_CONTROL = `/_sim/woocommerce/stores/${CHAOS_WOO_STORE}`;
 /** Amazon time runs this many times faster in the simulator and in the services. */
 export const TIME_SCALE = 60;
 
@@ -104,95 +89,9 @@ class SimulatorProcess {
   }
 }
 
-/** The shop simulator (Shopify and WooCommerce) as a process from its build, on free ports. */
-class ShopSimulatorProcess {
-  private child?: ChildProcess;
-  output = '';
-  apiUrl = '';
-  controlUrl = '';
-
-  async start(seed: number): Promise<void> {
-    const main = path.join(REPO_ROOT, 'dist', 'apps', 'shop-simulator', 'src', 'main.js');
-    const child = spawn(process.execPath, [main], {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'warn',
-        SHOP_SIM_PORT: '0',
-        SHOP_SIM_CONTROL_PORT: '0',
-        SIM_SEED: String(seed),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
-    // It prints one JSON line with its URLs when ready.
-    const ready = await new Promise<{ apiUrl: string; controlUrl: string }>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`shop simulator did not start: ${this.output}`)),
-        30_000,
-      );
-      child.once('exit', (code) => reject(new Error(`shop simulator exited with ${code}: ${this.output}`)));
-      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        try {
-          const parsed = JSON.parse(line) as { shopSimulator?: string; apiUrl: string; controlUrl: string };
-          if (parsed.shopSimulator === 'ready') {
-            clearTimeout(timer);
-            resolve(parsed);
-          }
-        } catch {
-          this.output += `${line}\n`;
-        }
-      });
-    });
-    this.apiUrl = ready.apiUrl;
-    this.controlUrl = ready.controlUrl;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
-
-/** The services' configuration of the simulator's shop and store (secrets as env references). */
-function shopEnv(shops: ShopSimulatorProcess): Record<string, string> {
-  return {
-    SHOPIFY_SHOPS: JSON.stringify([
-      {
-        shopDomain: CHAOS_SHOP_DOMAIN,
-        accessToken: { env: 'CHAOS_SHOPIFY_TOKEN' },
-        webhookSecret: { env: 'CHAOS_SHOPIFY_WEBHOOK_SECRET' },
-      },
-    ]),
-    SHOPIFY_ENDPOINT: shops.apiUrl,
-    CHAOS_SHOPIFY_TOKEN: 'shpat_holdfast_simulator_token',
-    CHAOS_SHOPIFY_WEBHOOK_SECRET: 'holdfast-shopify-webhook-secret',
-    WOOCOMMERCE_STORES: JSON.stringify([
-      {
-        accountId: CHAOS_WOO_ACCOUNT,
-        storeUrl: `${shops.apiUrl}/woocommerce/${CHAOS_WOO_STORE}`,
-        consumerKey: { env: 'CHAOS_WOO_CK' },
-        consumerSecret: { env: 'CHAOS_WOO_CS' },
-        webhookSecret: { env: 'CHAOS_WOO_WEBHOOK_SECRET' },
-      },
-    ]),
-    CHAOS_WOO_CK: 'ck_holdfast_simulator',
-    CHAOS_WOO_CS: 'cs_holdfast_simulator',
-    CHAOS_WOO_WEBHOOK_SECRET: 'holdfast-woo-webhook-secret',
-    // Reconciliation finds what a lost webhook (order-ingest down) did not bring.
-    SHOP_RECONCILE_INTERVAL_SECONDS: '2',
-    SHOP_RECONCILE_OVERLAP_SECONDS: '5',
-    SHOP_RECONCILE_FIRST_LOOKBACK_MINUTES: '5',
-  };
-}
-
 /**
- * The whole system as processes: the SP-API simulator as Amazon, the shop simulator as a
- * Shopify shop and a WooCommerce store, and the four services on a database and broker
- * namespace of their own, configured for one account at each.
+ * The whole system as processes: the SP-API simulator as Amazon, and the four services on
+ * a database and broker namespace of their own, configured for one Amazon account.
  */
 export class ChaosSystem {
   readonly services = new Map<ServiceName, ServiceProcess>();
@@ -201,7 +100,6 @@ export class ChaosSystem {
     readonly db: TestDatabase,
     readonly namespace: string,
     readonly simulator: SimulatorProcess,
-    readonly shops: ShopSimulatorProcess,
     private readonly directory: string,
   ) {}
 
@@ -216,12 +114,10 @@ export class ChaosSystem {
       await TestDatabase.create(`chaos_${seed}`),
       uniqueNamespace('chaos'),
       simulator,
-      new ShopSimulatorProcess(),
       directory,
     );
     try {
       await simulator.start(seed);
-      await system.shops.start(seed);
       const env: Record<string, string> = {
         DATABASE_URL: system.db.url,
         AMQP_URL: TEST_AMQP_URL,
@@ -250,22 +146,13 @@ export class ChaosSystem {
         ORDER_INGEST_LEASE_TTL_MS: '3000',
         PUBLISH_LEASE_TTL_MS: '3000',
         ORDER_INGEST_FIRST_POLL_LOOKBACK_MINUTES: '5',
-        ...shopEnv(system.shops),
       };
       for (const app of SERVICES) {
         const service = new ServiceProcess({ app, httpPort: await freePort(), env });
         await service.migrate();
         system.services.set(app, service);
       }
-      for (const service of system.services.values()) await startAgain(service);
-      // The shops' order webhooks go to order-ingest (its port survives restarts).
-      const intake = system.service('order-ingest').baseUrl;
-      await system.shop('PUT', `${SHOPIFY_CONTROL}/webhooks`, {
-        url: `${intake}/v1/webhooks/shopify/${CHAOS_SHOP_DOMAIN}`,
-      });
-      await system.shop('PUT', `${WOO_CONTROL}/webhooks`, {
-        url: `${intake}/v1/webhooks/woocommerce/${CHAOS_WOO_ACCOUNT}`,
-      });
+      for (const service of system.services.values()) await service.start();
     } catch (error) {
       await system.stop();
       throw error;
@@ -295,16 +182,11 @@ export class ChaosSystem {
     return callJson<T>(`${this.simulator.controlUrl}${route}`, method, body);
   }
 
-  /** A call to the shop simulator's control API. */
-  async shop<T = unknown>(method: string, route: string, body?: unknown): Promise<JsonAnswer<T>> {
-    return callJson<T>(`${this.shops.controlUrl}${route}`, method, body);
-  }
-
   /** kill -9 a service, then start it again (a crash and the orchestrator's restart). */
   async crash(name: ServiceName): Promise<void> {
     const service = this.service(name);
     await service.kill9();
-    await startAgain(service);
+    await service.start();
   }
 
   /**
@@ -365,32 +247,9 @@ export class ChaosSystem {
   async stop(): Promise<void> {
     await Promise.allSettled([...this.services.values()].map((s) => s.stop()));
     await this.simulator.stop().catch(() => undefined);
-    await this.shops.stop().catch(() => undefined);
     await deleteNamespace(this.namespace).catch(() => undefined);
     await this.db.drop().catch(() => undefined);
     rmSync(this.directory, { recursive: true, force: true });
-  }
-}
-
-/**
- * Starts a stopped service. On a loaded machine a service can take longer to answer
- * than ServiceProcess waits (30 s): while its process lives, it is given longer.
- */
-async function startAgain(service: ServiceProcess): Promise<void> {
-  try {
-    await service.start();
-  } catch (error) {
-    if (service.pid === undefined) throw error;
-    await waitFor(
-      `${service.options.app} to answer after a restart`,
-      async () => {
-        if (service.pid === undefined)
-          throw new Error(`${service.options.app} exited: ${service.logs.slice(-2000)}`);
-        const response = await fetch(`${service.baseUrl}/health/ready`).catch(() => null);
-        return response !== null && response.status < 500;
-      },
-      { timeoutMs: 90_000, intervalMs: 500 },
-    );
   }
 }
 

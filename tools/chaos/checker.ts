@@ -1,11 +1,4 @@
-import {
-  CHAOS_ACCOUNT,
-  CHAOS_ACCOUNTS,
-  SHOPIFY_CONTROL,
-  WOO_CONTROL,
-  type ChaosChannel,
-  type ChaosSystem,
-} from './chaos-system';
+import { CHAOS_ACCOUNT, type ChaosSystem } from './chaos-system';
 import type { ExpectedState } from './model';
 
 export type ViolationKind =
@@ -34,7 +27,6 @@ export interface Violation {
 }
 
 type ReservationRow = {
-  account_id: string;
   order_id: string;
   sku: string;
   state: string;
@@ -43,7 +35,6 @@ type ReservationRow = {
 
 type PackageRow = {
   shipment_id: string;
-  account_id: string;
   order_id: string;
   tracking_number: string;
   state: string;
@@ -54,9 +45,6 @@ interface AmazonPackage {
   trackingNumber: string;
   dropped: boolean;
 }
-
-/** An order at its channel's account: order ids of two channels may be equal. */
-const orderKey = (accountId: string, orderId: string) => `${accountId}/${orderId}`;
 
 const SCHEMAS = ['order_ingest', 'inventory', 'availability', 'shipment_notifier'];
 
@@ -77,31 +65,31 @@ export async function checkSystem(
     violations.push({ kind, subject, detail });
 
   // Everything per order is read in bulk: a handful of queries whatever the number of orders.
-  const placed = await system.db.query<{ account_id: string; order_id: string; n: string }>(
-    `SELECT envelope->'payload'->'order'->>'accountId' AS account_id,
-            envelope->'payload'->'order'->>'orderId' AS order_id, count(*) AS n
-       FROM order_ingest.outbox WHERE routing_key = 'order.placed' GROUP BY 1, 2`,
+  const placed = await system.db.query<{ order_id: string; n: string }>(
+    `SELECT envelope->'payload'->'order'->>'orderId' AS order_id, count(*) AS n
+       FROM order_ingest.outbox WHERE routing_key = 'order.placed' GROUP BY 1`,
   );
-  const placedCount = new Map(placed.map((r) => [orderKey(r.account_id, r.order_id), Number(r.n)]));
+  const placedCount = new Map(placed.map((r) => [r.order_id, Number(r.n)]));
   const ingested = new Map(
     (
-      await system.db.query<{ account_id: string; order_id: string; status: string }>(
-        `SELECT account_id, order_id, status FROM order_ingest.order_snapshots`,
+      await system.db.query<{ order_id: string; status: string }>(
+        `SELECT order_id, status FROM order_ingest.order_snapshots WHERE account_id = $1`,
+        [CHAOS_ACCOUNT],
       )
-    ).map((r) => [orderKey(r.account_id, r.order_id), r.status]),
+    ).map((r) => [r.order_id, r.status]),
   );
   const reservations = groupBy(
     await system.db.query<ReservationRow>(
-      `SELECT account_id, order_id, sku, state, quantity FROM inventory.reservations`,
+      `SELECT order_id, sku, state, quantity FROM inventory.reservations
+        WHERE channel = 'amazon' AND account_id = $1`,
+      [CHAOS_ACCOUNT],
     ),
-    (r) => orderKey(r.account_id, r.order_id),
+    (r) => r.order_id,
   );
-  const known = new Set(
-    [...model.orders.values()].map((o) => orderKey(CHAOS_ACCOUNTS[o.channel], orderIds.get(o.ref) ?? '')),
-  );
-  for (const [key, n] of placedCount)
-    if (!known.has(key))
-      add('duplicated-order', key, `order.placed ${n}× for an order the workload never placed`);
+  const known = new Set(orderIds.values());
+  for (const [orderId, n] of placedCount)
+    if (!known.has(orderId))
+      add('duplicated-order', orderId, `order.placed ${n}× for an order the workload never placed`);
 
   // Orders: every one imported once, in the model's status, announced exactly once.
   for (const order of model.orders.values()) {
@@ -110,13 +98,12 @@ export async function checkSystem(
       add('lost-order', order.ref, 'never created at Amazon');
       continue;
     }
-    const key = orderKey(CHAOS_ACCOUNTS[order.channel], orderId);
-    const subject = `${order.ref} (${order.channel} ${orderId})${order.late ? ' late-visible' : ''}`;
-    const status = ingested.get(key);
+    const subject = `${order.ref} (${orderId})${order.late ? ' late-visible' : ''}`;
+    const status = ingested.get(orderId);
     if (status === undefined) add('lost-order', subject, 'order-ingest does not know it');
     else if (status !== order.status)
       add('wrong-order-status', subject, `order-ingest shows ${status}, model ${order.status}`);
-    const announced = placedCount.get(key) ?? 0;
+    const announced = placedCount.get(orderId) ?? 0;
     // An order already cancelled when order-ingest first saw it is recorded and never
     // announced (nobody holds anything for it); whether a cancellation beat the first poll is
     // timing, so for a cancelled order both outcomes are right, and nothing may be held.
@@ -125,7 +112,7 @@ export async function checkSystem(
     if (announced > 1) add('duplicated-order', subject, `order.placed ${announced}×`);
 
     // Reservations: one per line, in the model's state, holding the line's units while active.
-    const rows = reservations.get(key) ?? [];
+    const rows = reservations.get(orderId) ?? [];
     if (mayBeUnannounced && announced === 0 && rows.length === 0) continue;
     for (const line of order.lines) {
       const mine = rows.filter((r) => r.sku === line.sku);
@@ -211,36 +198,6 @@ export async function checkSystem(
       );
   }
 
-  // The shop and the store: the publisher acknowledged the model's quantity after their rules,
-  // and they show it (Shopify's available at its one location, WooCommerce's stock quantity).
-  const shown = await shopQuantities(system);
-  for (const channel of ['shopify', 'woocommerce'] as const) {
-    const acknowledged = await system.api<{
-      listings: { channelSku: string; state: string; acknowledged: { quantity: number } | null }[];
-    }>(
-      'availability-publisher',
-      'GET',
-      `/v1/listings?channel=${channel}&accountId=${CHAOS_ACCOUNTS[channel]}&limit=1000`,
-    );
-    for (const sku of model.skus.values()) {
-      const want = sku.shopQuantity[channel];
-      const listing = acknowledged.body.listings?.find((l) => l.channelSku === sku.sku);
-      if (!listing || listing.state !== 'in-sync' || listing.acknowledged?.quantity !== want)
-        add(
-          'listing-not-in-sync',
-          `${channel} ${sku.sku}`,
-          `publisher ${listing?.state ?? 'no listing'} acknowledged ${listing?.acknowledged?.quantity ?? '-'}, model ${want}`,
-        );
-      const atShop = shown[channel].get(sku.sku);
-      if (atShop !== want)
-        add(
-          'wrong-channel-quantity',
-          `${channel} ${sku.sku}`,
-          `the shop shows ${atShop ?? 'nothing'}, model ${want}`,
-        );
-    }
-  }
-
   // Every event published; nothing dead-lettered (the workload injects no poison).
   for (const schema of SCHEMAS) {
     const [row] = await system.db.query<{ n: string }>(
@@ -255,9 +212,9 @@ export async function checkSystem(
 }
 
 /**
- * Shipments: every package the model ships confirmed exactly once at its channel (see
- * `channelConfirmations`) and confirmed at shipment-notifier, one
- * shipment per order and one shipment.confirmed for it; nothing at the channel for an order that
+ * Shipments: every package the model ships confirmed exactly once at Amazon (the simulator's
+ * record of confirmShipment calls that took effect) and confirmed at shipment-notifier, one
+ * shipment per order and one shipment.confirmed for it; nothing at Amazon for an order that
  * must not ship, and nothing confirmed or still in flight for it at the notifier.
  */
 async function checkShipments(
@@ -266,19 +223,24 @@ async function checkShipments(
   orderIds: ReadonlyMap<string, string>,
   add: (kind: ViolationKind, subject: string, detail: string) => void,
 ): Promise<void> {
-  const confirmations = await channelConfirmations(system);
-  if (!confirmations) {
-    add('lost-shipment', 'channels', 'a simulator did not answer');
+  const atAmazon = await system.sim<{ shipments: AmazonPackage[] }>('GET', '/_sim/shipments');
+  if (atAmazon.status !== 200) {
+    add('lost-shipment', 'Amazon', `the simulator answered ${atAmazon.status}`);
     return;
   }
+  const amazon = groupBy(
+    atAmazon.body.shipments.filter((p) => !p.dropped),
+    (p) => p.orderId,
+  );
   const packages = groupBy(
     await system.db.query<PackageRow>(
-      `SELECT p.shipment_id, p.account_id, p.order_id, p.tracking_number, p.state
+      `SELECT p.shipment_id, p.order_id, p.tracking_number, p.state
          FROM shipment_notifier.shipment_packages p
          JOIN shipment_notifier.shipments s ON s.id = p.shipment_id
-        WHERE s.voided_at IS NULL`,
+        WHERE s.voided_at IS NULL AND p.channel = 'amazon' AND p.account_id = $1`,
+      [CHAOS_ACCOUNT],
     ),
-    (p) => orderKey(p.account_id, p.order_id),
+    (p) => p.order_id,
   );
   const confirmedEvents = new Map(
     (
@@ -292,16 +254,15 @@ async function checkShipments(
   for (const order of model.orders.values()) {
     const orderId = orderIds.get(order.ref);
     if (!orderId) continue;
-    const key = orderKey(CHAOS_ACCOUNTS[order.channel], orderId);
-    const subject = `${order.ref} (${order.channel} ${orderId})`;
-    const shown = confirmations.get(key) ?? [];
-    const ours = packages.get(key) ?? [];
+    const subject = `${order.ref} (${orderId})`;
+    const shown = amazon.get(orderId) ?? [];
+    const ours = packages.get(orderId) ?? [];
     if (order.packages.length === 0) {
       if (shown.length > 0)
         add(
           order.forbiddenShipment ? 'forbidden-shipment-confirmed' : 'duplicated-shipment',
           subject,
-          `the channel shows ${shown.length} package(s) for an order the model never ships (${order.status})`,
+          `Amazon shows ${shown.length} package(s) for an order the model never ships (${order.status})`,
         );
       for (const p of ours.filter((p) => p.state !== 'failed' && p.state !== 'held'))
         add(
@@ -312,10 +273,10 @@ async function checkShipments(
       continue;
     }
     for (const tracking of order.packages) {
-      const atChannel = shown.filter((number) => number === tracking).length;
-      if (atChannel === 0) add('lost-shipment', `${subject} ${tracking}`, 'not confirmed at the channel');
+      const atChannel = shown.filter((p) => p.trackingNumber === tracking).length;
+      if (atChannel === 0) add('lost-shipment', `${subject} ${tracking}`, 'not confirmed at Amazon');
       if (atChannel > 1)
-        add('duplicated-shipment', `${subject} ${tracking}`, `confirmed ${atChannel}× at the channel`);
+        add('duplicated-shipment', `${subject} ${tracking}`, `confirmed ${atChannel}× at Amazon`);
       const mine = ours.filter((p) => p.tracking_number === tracking);
       if (mine.length === 0)
         add('lost-shipment', `${subject} ${tracking}`, 'shipment-notifier has no such package');
@@ -324,8 +285,12 @@ async function checkShipments(
       else if (mine[0].state !== 'confirmed')
         add('wrong-shipment', `${subject} ${tracking}`, `the notifier's package is ${mine[0].state}`);
     }
-    for (const extra of shown.filter((number) => !order.packages.includes(number)))
-      add('duplicated-shipment', `${subject} ${extra}`, 'a package at the channel the model never sent');
+    for (const extra of shown.filter((p) => !order.packages.includes(p.trackingNumber)))
+      add(
+        'duplicated-shipment',
+        `${subject} ${extra.trackingNumber}`,
+        'a package at Amazon the model never sent',
+      );
     const shipments = new Set(ours.map((p) => p.shipment_id));
     if (shipments.size > 1)
       add('duplicated-shipment', subject, `${shipments.size} shipments at shipment-notifier`);
@@ -334,54 +299,6 @@ async function checkShipments(
       if (events !== 1) add('wrong-shipment', `${subject} ${shipmentId}`, `shipment.confirmed ${events}×`);
     }
   }
-}
-
-async function shopQuantities(
-  system: ChaosSystem,
-): Promise<Record<'shopify' | 'woocommerce', Map<string, number | null>>> {
-  const shopify = await system.shop<{ items: { sku: string; levels: { available: number }[] }[] }>(
-    'GET',
-    `${SHOPIFY_CONTROL}/inventory`,
-  );
-  const woo = await system.shop<{ items: { sku: string; stockQuantity: number | null }[] }>(
-    'GET',
-    `${WOO_CONTROL}/stock`,
-  );
-  return {
-    shopify: new Map((shopify.body.items ?? []).map((i) => [i.sku, i.levels[0]?.available ?? null])),
-    woocommerce: new Map((woo.body.items ?? []).map((i) => [i.sku, i.stockQuantity])),
-  };
-}
-
-/**
- * Tracking numbers confirmed at each channel, per order (by account): Amazon's confirmShipment
- * packages that took effect, Shopify's fulfillments, WooCommerce's shipment-tracking items.
- * Null when a simulator does not answer.
- */
-async function channelConfirmations(system: ChaosSystem): Promise<Map<string, string[]> | null> {
-  const [amazon, shopify, woo] = await Promise.all([
-    system.sim<{ shipments: AmazonPackage[] }>('GET', '/_sim/shipments'),
-    system.shop<{
-      fulfillments: { orderId: number; status: string; tracking: { number: string | null }[] }[];
-    }>('GET', `${SHOPIFY_CONTROL}/fulfillments`),
-    system.shop<{ orders: { id: number; trackingItems: { tracking_number: string }[] }[] }>(
-      'GET',
-      `${WOO_CONTROL}/shipments`,
-    ),
-  ]);
-  if (amazon.status !== 200 || shopify.status !== 200 || woo.status !== 200) return null;
-  const confirmed = new Map<string, string[]>();
-  const record = (channel: ChaosChannel, orderId: string, tracking: string) => {
-    const key = orderKey(CHAOS_ACCOUNTS[channel], orderId);
-    confirmed.set(key, [...(confirmed.get(key) ?? []), tracking]);
-  };
-  for (const p of amazon.body.shipments) if (!p.dropped) record('amazon', p.orderId, p.trackingNumber);
-  for (const f of shopify.body.fulfillments)
-    if (f.status !== 'CANCELLED' && f.status !== 'cancelled')
-      for (const t of f.tracking) if (t.number) record('shopify', String(f.orderId), t.number);
-  for (const o of woo.body.orders)
-    for (const t of o.trackingItems) record('woocommerce', String(o.id), t.tracking_number);
-  return confirmed;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

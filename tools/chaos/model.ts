@@ -1,4 +1,3 @@
-import type { ChaosChannel } from './chaos-system';
 import type { ChannelRules, OrderLinePlan, Workload } from './workload';
 
 /** order-ingest's status names for the Amazon statuses the workload uses. */
@@ -7,7 +6,6 @@ export type ReservationState = 'pending' | 'committed' | 'released' | 'fulfilled
 
 export interface ExpectedOrder {
   ref: string;
-  channel: ChaosChannel;
   lines: OrderLinePlan[];
   status: IngestStatus;
   /** Every line's reservation ends in this state; released and fulfilled lines hold 0 units. */
@@ -29,8 +27,6 @@ export interface ExpectedSku {
   shortfall: number;
   /** What Amazon must show after the account's rules. */
   channelQuantity: number;
-  /** What the shop and the store must show after theirs. */
-  shopQuantity: Record<Exclude<ChaosChannel, 'amazon'>, number>;
 }
 
 export interface ExpectedState {
@@ -69,7 +65,6 @@ export function expectedState(workload: Workload): ExpectedState {
       const status = STATUS[op.status];
       orders.set(op.ref, {
         ref: op.ref,
-        channel: op.channel,
         lines: op.lines,
         status,
         reservation: RESERVATION[status],
@@ -136,10 +131,6 @@ export function expectedState(workload: Workload): ExpectedState {
       available,
       shortfall: Math.max(0, reserved - units),
       channelQuantity: quantityAfterRules(available, workload.rules),
-      shopQuantity: {
-        shopify: quantityAfterRules(available, workload.shopRules.shopify),
-        woocommerce: quantityAfterRules(available, workload.shopRules.woocommerce),
-      },
     });
   }
   return { orders, skus };

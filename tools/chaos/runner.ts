@@ -1,14 +1,4 @@
-import {
-  ChaosSystem,
-  CHAOS_ACCOUNT,
-  CHAOS_ACCOUNTS,
-  CHAOS_MARKETPLACE,
-  SHOPIFY_CONTROL,
-  TIME_SCALE,
-  WOO_CONTROL,
-  type ChaosChannel,
-  type JsonAnswer,
-} from './chaos-system';
+import { ChaosSystem, CHAOS_ACCOUNT, CHAOS_MARKETPLACE, TIME_SCALE, type JsonAnswer } from './chaos-system';
 import { faultSchedule, inject, type ScheduledFault } from './faults';
 import { expect, retrying, sleep, until } from './support';
 import { checkSystem, summarise, type Violation } from './checker';
@@ -56,7 +46,7 @@ export const CI_RUN: RunOptions = {
  * outlasts the fault schedule, whose faults are spread over it.
  */
 export const LONG_RUN: RunOptions = {
-  orders: 1_000,
+  orders: 1_500,
   skus: 3,
   faults: true,
   faultIntervalMs: 12_000,
@@ -208,42 +198,6 @@ async function setUp(system: ChaosSystem, workload: Workload): Promise<void> {
     await until(`availability of ${sku} at the publisher`, async () => {
       return (await system.api('availability-publisher', 'GET', `/v1/desired/${sku}`)).status === 200;
     });
-  // The shop and the store: their rules, the products (stock 0 until the publisher sets it).
-  for (const [channel, rules] of Object.entries(workload.shopRules))
-    await expect(
-      system.api(
-        'availability-publisher',
-        'PUT',
-        `/v1/rules/${channel}/${CHAOS_ACCOUNTS[channel as ChaosChannel]}`,
-        rules,
-      ),
-      [200],
-    );
-  await expect(
-    system.shop('POST', `${SHOPIFY_CONTROL}/products`, {
-      products: workload.skus.map(({ sku }) => ({ sku, available: 0 })),
-    }),
-    [201],
-  );
-  await expect(
-    system.shop('POST', `${WOO_CONTROL}/products`, {
-      products: workload.skus.map(({ sku }) => ({ sku, stockQuantity: 0 })),
-    }),
-    [201],
-  );
-  await expect(
-    system.api('availability-publisher', 'POST', '/v1/listings/import', {
-      listings: (['shopify', 'woocommerce'] as const).flatMap((channel) =>
-        workload.skus.map(({ sku }) => ({
-          channel,
-          accountId: CHAOS_ACCOUNTS[channel],
-          channelSku: sku,
-          sku,
-        })),
-      ),
-    }),
-    [200],
-  );
   await expect(
     system.sim('POST', '/_sim/listings', {
       listings: workload.skus.map(({ sku }) => ({
@@ -300,14 +254,7 @@ async function playWorkload(
       playBuyers(system, workload.buyer, orderIds, settled, visibleBy, options.buyerPaceMs),
       (async () => {
         await playErp(system, workload.erp, options.buyerPaceMs * 4);
-        await playShipping(
-          system,
-          workload.shipping,
-          orderIds,
-          channelOf(workload),
-          settled,
-          options.shippingPaceMs,
-        );
+        await playShipping(system, workload.shipping, orderIds, settled, options.shippingPaceMs);
       })(),
     ]);
   } finally {
@@ -325,12 +272,6 @@ async function playWorkload(
     },
     180_000,
   );
-}
-
-function channelOf(workload: Workload): Map<string, ChaosChannel> {
-  const channels = new Map<string, ChaosChannel>();
-  for (const op of workload.buyer) if (op.kind === 'create') channels.set(op.ref, op.channel);
-  return channels;
 }
 
 /** Asks order-ingest for a catch-up run of the account; its id. */
@@ -369,79 +310,29 @@ async function playBuyers(
   paceMs: number,
 ): Promise<void> {
   const last = new Map(ops.map((op, index) => [op.ref, index]));
-  const channels = new Map<string, ChaosChannel>();
   for (const [index, op] of ops.entries()) {
     if (op.kind === 'create') {
-      channels.set(op.ref, op.channel);
-      orderIds.set(op.ref, await createOrder(system, op));
+      const created = await expect<{ orderId: string }>(
+        system.sim('POST', '/_sim/orders', {
+          marketplaceId: CHAOS_MARKETPLACE,
+          fulfilledBy: 'MERCHANT',
+          status: op.status,
+          items: op.lines.map((l) => ({ sellerSku: l.sku, quantity: l.quantity })),
+          ...(op.visibilityDelayMs === undefined ? {} : { visibilityDelayMs: op.visibilityDelayMs }),
+        }),
+        [201],
+      );
+      orderIds.set(op.ref, created.orderId);
       if (op.visibilityDelayMs !== undefined)
         visibleBy.at = Math.max(visibleBy.at, Date.now() + op.visibilityDelayMs / TIME_SCALE + 1_000);
     } else {
       const orderId = orderIds.get(op.ref);
-      const channel = channels.get(op.ref);
-      if (!orderId || !channel) throw new Error(`${op.ref} was not created`);
-      await changeStatus(system, channel, orderId, op.status);
+      if (!orderId) throw new Error(`${op.ref} was not created`);
+      await expect(system.sim('POST', `/_sim/orders/${orderId}/status`, { status: op.status }), [200]);
     }
     if (last.get(op.ref) === index) settled.add(op.ref);
     await sleep(paceMs);
   }
-}
-
-/**
- * A buyer's order at its channel; the channel's order id. Pending is Pending at Amazon, an
- * unpaid order at Shopify and on-hold at WooCommerce; paid is Unshipped, paid and processing.
- */
-async function createOrder(system: ChaosSystem, op: Extract<BuyerOp, { kind: 'create' }>): Promise<string> {
-  const paid = op.status === 'UNSHIPPED';
-  if (op.channel === 'amazon') {
-    const created = await expect<{ orderId: string }>(
-      system.sim('POST', '/_sim/orders', {
-        marketplaceId: CHAOS_MARKETPLACE,
-        fulfilledBy: 'MERCHANT',
-        status: op.status,
-        items: op.lines.map((l) => ({ sellerSku: l.sku, quantity: l.quantity })),
-        ...(op.visibilityDelayMs === undefined ? {} : { visibilityDelayMs: op.visibilityDelayMs }),
-      }),
-      [201],
-    );
-    return created.orderId;
-  }
-  const created =
-    op.channel === 'shopify'
-      ? await expect<{ order: { id: number } }>(
-          system.shop('POST', `${SHOPIFY_CONTROL}/orders`, {
-            lines: op.lines,
-            financialStatus: paid ? 'paid' : 'pending',
-          }),
-          [201],
-        )
-      : await expect<{ order: { id: number } }>(
-          system.shop('POST', `${WOO_CONTROL}/orders`, {
-            lines: op.lines,
-            status: paid ? 'processing' : 'on-hold',
-          }),
-          [201],
-        );
-  return String(created.order.id);
-}
-
-async function changeStatus(
-  system: ChaosSystem,
-  channel: ChaosChannel,
-  orderId: string,
-  status: 'UNSHIPPED' | 'CANCELLED',
-): Promise<void> {
-  if (channel === 'amazon') {
-    await expect(system.sim('POST', `/_sim/orders/${orderId}/status`, { status }), [200]);
-    return;
-  }
-  const base = channel === 'shopify' ? SHOPIFY_CONTROL : WOO_CONTROL;
-  await expect(
-    system.shop('POST', `${base}/orders/${orderId}/status`, {
-      status: status === 'UNSHIPPED' ? 'paid' : 'cancelled',
-    }),
-    [200],
-  );
 }
 
 /**
@@ -455,7 +346,6 @@ async function playShipping(
   system: ChaosSystem,
   ops: ShipOp[],
   orderIds: Map<string, string>,
-  channels: ReadonlyMap<string, ChaosChannel>,
   settled: Set<string>,
   paceMs: number,
 ): Promise<void> {
@@ -479,14 +369,7 @@ async function playShipping(
     const orderId = orderIds.get(op.ref);
     if (!orderId) throw new Error(`${op.ref} was not created`);
     // A forbidden shipment the notifier takes anyway must go out (and fail) on its own.
-    const channel = channels.get(op.ref) ?? 'amazon';
-    const body = shipmentBody(
-      channel,
-      orderId,
-      op.packages,
-      op.key,
-      op.kind !== 'shipment' || op.sendImmediately,
-    );
+    const body = shipmentBody(orderId, op.packages, op.key, op.kind !== 'shipment' || op.sendImmediately);
     if (op.kind === 'forbidden-shipment') {
       await sendUntil(() => post('/v1/shipments', body, op.key), [201, 409, 422]);
     } else {
@@ -505,7 +388,6 @@ async function playShipping(
 }
 
 function shipmentBody(
-  channel: ChaosChannel,
   orderId: string,
   packages: PackagePlan[],
   reference: string,
@@ -516,7 +398,7 @@ function shipmentBody(
   const lines = (p: PackagePlan) => p.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
   const single = packages.length === 1;
   return {
-    order: { channel, accountId: CHAOS_ACCOUNTS[channel], orderId },
+    order: { channel: 'amazon', accountId: CHAOS_ACCOUNT, orderId },
     reference,
     packages: packages.map((p) => ({
       carrier: p.carrier,
@@ -533,10 +415,9 @@ function shipmentBody(
 async function sendUntil<T>(send: () => Promise<JsonAnswer<T>>, statuses: number[]): Promise<T> {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const res: JsonAnswer<unknown> = await send().catch((error: Error) => ({
-      status: 0,
-      body: error.message,
-    }));
+    const res = await send().catch(
+      (error: Error) => ({ status: 0, body: error.message }) as JsonAnswer<unknown>,
+    );
     if (statuses.includes(res.status)) return res.body as T;
     if (res.status !== 0 && res.status < 500)
       throw new Error(`the ERP's request was refused: ${res.status} ${JSON.stringify(res.body)}`);

@@ -1,4 +1,3 @@
-import type { ChaosChannel } from './chaos-system';
 import { SeededRandom } from './seeded-random';
 
 /**
@@ -16,7 +15,7 @@ import { SeededRandom } from './seeded-random';
  */
 
 export interface WorkloadOptions {
-  /** Orders to place: about three in five at Amazon, the rest at the Shopify shop and the WooCommerce store. */
+  /** Amazon orders to place. */
   orders: number;
   /** Hot SKUs the orders share. */
   skus: number;
@@ -39,7 +38,6 @@ export type BuyerOp =
   | {
       kind: 'create';
       ref: string;
-      channel: ChaosChannel;
       lines: OrderLinePlan[];
       status: 'PENDING' | 'UNSHIPPED';
       /** Amazon shows the order only this long after it was created (late-visible). */
@@ -87,8 +85,6 @@ export interface Workload {
   skus: { sku: string; onHand: number }[];
   /** The rules of the Amazon account at availability-publisher. */
   rules: ChannelRules;
-  /** The rules of the shop and the store. */
-  shopRules: Record<Exclude<ChaosChannel, 'amazon'>, ChannelRules>;
   buyer: BuyerOp[];
   erp: ErpOp[];
   /** The ERP's shipping, after its stock operations. */
@@ -104,14 +100,12 @@ export function generateWorkload(seed: number, options: WorkloadOptions = DEFAUL
     // Scarce: on average each SKU has stock for a third of what is ordered of it.
     onHand: random.int(2, Math.max(3, Math.ceil(options.orders / (options.skus * 2)))),
   }));
-  const drawRules = (): ChannelRules => ({
+  const rules: ChannelRules = {
     safetyBuffer: random.int(0, 1),
     maxQuantity: random.chance(0.5) ? random.int(3, 8) : null,
     sharePercent: random.pick([100, 100, 80]),
     zeroBelow: random.int(0, 2),
-  });
-  const rules = drawRules();
-  const shopRules = { shopify: drawRules(), woocommerce: drawRules() };
+  };
 
   // Each order's creation happens at its index; its later status change at a random later slot.
   const timed: { at: number; op: BuyerOp }[] = [];
@@ -122,15 +116,13 @@ export function generateWorkload(seed: number, options: WorkloadOptions = DEFAUL
       .sample(skus, Math.min(lineCount, skus.length))
       .map((s) => ({ sku: s.sku, quantity: random.int(1, 2) }));
     const paidAtOnce = random.chance(0.1);
-    const channel = random.pick<ChaosChannel>(['amazon', 'amazon', 'amazon', 'shopify', 'woocommerce']);
-    // Late-visible Amazon orders: only in the first four fifths, so the last catch-up sees them all.
-    const late = channel === 'amazon' && i < options.orders * 0.8 && random.chance(0.08);
+    // Late-visible orders: only in the first four fifths, so the last catch-up can see them all.
+    const late = i < options.orders * 0.8 && random.chance(0.08);
     timed.push({
       at: i,
       op: {
         kind: 'create',
         ref,
-        channel,
         lines,
         status: paidAtOnce ? 'UNSHIPPED' : 'PENDING',
         ...(late ? { visibilityDelayMs: LATE_VISIBILITY_MS } : {}),
@@ -169,7 +161,7 @@ export function generateWorkload(seed: number, options: WorkloadOptions = DEFAUL
       erp.push({ kind: 'snapshot', sku, onHand: random.int(10, 20), asOfSeconds: 0 });
     }
   }
-  return { seed, skus, rules, shopRules, buyer, erp, shipping: shippingPlan(seed, buyer, random) };
+  return { seed, skus, rules, buyer, erp, shipping: shippingPlan(seed, buyer, random) };
 }
 
 /**
