@@ -46,7 +46,7 @@ export const CI_RUN: RunOptions = {
  * outlasts the fault schedule, whose faults are spread over it.
  */
 export const LONG_RUN: RunOptions = {
-  orders: 1_500,
+  orders: 1_000,
   skus: 3,
   faults: true,
   faultIntervalMs: 12_000,
@@ -415,9 +415,10 @@ function shipmentBody(
 async function sendUntil<T>(send: () => Promise<JsonAnswer<T>>, statuses: number[]): Promise<T> {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const res = await send().catch(
-      (error: Error) => ({ status: 0, body: error.message }) as JsonAnswer<unknown>,
-    );
+    const res: JsonAnswer<unknown> = await send().catch((error: Error) => ({
+      status: 0,
+      body: error.message,
+    }));
     if (statuses.includes(res.status)) return res.body as T;
     if (res.status !== 0 && res.status < 500)
       throw new Error(`the ERP's request was refused: ${res.status} ${JSON.stringify(res.body)}`);
