@@ -19,7 +19,7 @@ export const CHAOS_ACCOUNT = 'chaos-seller';
 export const CHAOS_SELLER_ID = 'A2SIMSELLER0001';
 export const CHAOS_MARKETPLACE = 'APJ6JRA9NG5V4';
 /** Amazon time runs this many times faster in the simulator and in the services. */
-const TIME_SCALE = 60;
+export const TIME_SCALE = 60;
 
 export const SERVICES = [
   'order-ingest',
@@ -270,8 +270,9 @@ export class ChaosSystem {
     method: string,
     route: string,
     body?: unknown,
+    headers: Record<string, string> = {},
   ): Promise<JsonAnswer<T>> {
-    return callJson<T>(`${this.service(name).baseUrl}${route}`, method, body, TEST_API_KEY);
+    return callJson<T>(`${this.service(name).baseUrl}${route}`, method, body, TEST_API_KEY, headers);
   }
 
   /** A call to the simulator's control API. */
@@ -401,8 +402,9 @@ async function callJson<T>(
   method: string,
   body?: unknown,
   apiKey?: string,
+  extraHeaders: Record<string, string> = {},
 ): Promise<JsonAnswer<T>> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
   const response = await fetch(url, {

@@ -15,6 +15,10 @@ export type ViolationKind =
   | 'oversold-missing'
   | 'wrong-channel-quantity'
   | 'listing-not-in-sync'
+  | 'lost-shipment'
+  | 'duplicated-shipment'
+  | 'forbidden-shipment-confirmed'
+  | 'wrong-shipment'
   | 'outbox-not-drained'
   | 'dead-letter'
   | 'stale-publish'
@@ -27,10 +31,24 @@ export interface Violation {
   detail: string;
 }
 
-interface ReservationView {
+type ReservationRow = {
+  order_id: string;
   sku: string;
   state: string;
   quantity: number;
+};
+
+type PackageRow = {
+  shipment_id: string;
+  order_id: string;
+  tracking_number: string;
+  state: string;
+};
+
+interface AmazonPackage {
+  orderId: string;
+  trackingNumber: string;
+  dropped: boolean;
 }
 
 const SCHEMAS = ['order_ingest', 'inventory', 'availability', 'shipment_notifier'];
@@ -57,33 +75,45 @@ export async function checkSystem(
   const add = (kind: ViolationKind, subject: string, detail: string) =>
     violations.push({ kind, subject, detail });
 
-  // Orders: every one imported once, in the model's status, announced exactly once.
+  // Everything per order is read in bulk: a handful of queries whatever the number of orders.
   const placed = await system.db.query<{ order_id: string; n: string }>(
     `SELECT envelope->'payload'->'order'->>'orderId' AS order_id, count(*) AS n
        FROM order_ingest.outbox WHERE routing_key = 'order.placed' GROUP BY 1`,
   );
   const placedCount = new Map(placed.map((r) => [r.order_id, Number(r.n)]));
+  const ingested = new Map(
+    (
+      await system.db.query<{ order_id: string; status: string }>(
+        `SELECT order_id, status FROM order_ingest.order_snapshots WHERE account_id = $1`,
+        [CHAOS_ACCOUNT],
+      )
+    ).map((r) => [r.order_id, r.status]),
+  );
+  const reservations = groupBy(
+    await system.db.query<ReservationRow>(
+      `SELECT order_id, sku, state, quantity FROM inventory.reservations
+        WHERE channel = 'amazon' AND account_id = $1`,
+      [CHAOS_ACCOUNT],
+    ),
+    (r) => r.order_id,
+  );
   const known = new Set(orderIds.values());
   for (const [orderId, n] of placedCount)
     if (!known.has(orderId))
       add('duplicated-order', orderId, `order.placed ${n}× for an order the workload never placed`);
 
+  // Orders: every one imported once, in the model's status, announced exactly once.
   for (const order of model.orders.values()) {
     const orderId = orderIds.get(order.ref);
     if (!orderId) {
       add('lost-order', order.ref, 'never created at Amazon');
       continue;
     }
-    const subject = `${order.ref} (${orderId})`;
-    const ingest = await system.api<{ status: string }>(
-      'order-ingest',
-      'GET',
-      `/v1/accounts/${CHAOS_ACCOUNT}/orders/${orderId}`,
-    );
-    if (ingest.status === 404) add('lost-order', subject, 'order-ingest does not know it');
-    else if (ingest.status !== 200) add('lost-order', subject, `order-ingest answered ${ingest.status}`);
-    else if (ingest.body.status !== order.status)
-      add('wrong-order-status', subject, `order-ingest shows ${ingest.body.status}, model ${order.status}`);
+    const subject = `${order.ref} (${orderId})${order.late ? ' late-visible' : ''}`;
+    const status = ingested.get(orderId);
+    if (status === undefined) add('lost-order', subject, 'order-ingest does not know it');
+    else if (status !== order.status)
+      add('wrong-order-status', subject, `order-ingest shows ${status}, model ${order.status}`);
     const announced = placedCount.get(orderId) ?? 0;
     // An order already cancelled when order-ingest first saw it is recorded and never
     // announced (nobody holds anything for it); whether a cancellation beat the first poll is
@@ -93,26 +123,18 @@ export async function checkSystem(
     if (announced > 1) add('duplicated-order', subject, `order.placed ${announced}×`);
 
     // Reservations: one per line, in the model's state, holding the line's units while active.
-    const res = await system.api<{ reservations: ReservationView[] }>(
-      'inventory-reservation',
-      'GET',
-      `/v1/orders/amazon/${CHAOS_ACCOUNT}/${orderId}/reservations`,
-    );
-    const rows = res.status === 200 ? res.body.reservations : [];
+    const rows = reservations.get(orderId) ?? [];
     if (mayBeUnannounced && announced === 0 && rows.length === 0) continue;
     for (const line of order.lines) {
       const mine = rows.filter((r) => r.sku === line.sku);
       if (mine.length === 0) {
-        add(
-          'lost-reservation',
-          `${subject} ${line.sku}`,
-          `no reservation (inventory answered ${res.status})`,
-        );
+        add('lost-reservation', `${subject} ${line.sku}`, 'no reservation');
         continue;
       }
       if (mine.length > 1)
         add('duplicated-reservation', `${subject} ${line.sku}`, `${mine.length} reservations`);
-      const wantUnits = order.reservation === 'released' ? 0 : line.quantity;
+      const holds = order.reservation === 'pending' || order.reservation === 'committed';
+      const wantUnits = holds ? line.quantity : 0;
       const got = mine[0];
       if (got.state !== order.reservation || got.quantity !== wantUnits)
         add(
@@ -128,6 +150,8 @@ export async function checkSystem(
         'a reservation for a SKU the order does not have',
       );
   }
+
+  await checkShipments(system, model, orderIds, add);
 
   // Stock per SKU, and oversold exactly where the model says.
   const oversold = await system.api<{ skus: { sku: string }[] }>(
@@ -215,6 +239,107 @@ export async function checkSystem(
   return violations;
 }
 
+/**
+ * Shipments: every package the model ships confirmed exactly once at Amazon (the simulator's
+ * record of confirmShipment calls that took effect) and confirmed at shipment-notifier, one
+ * shipment per order and one shipment.confirmed for it; nothing at Amazon for an order that
+ * must not ship, and nothing confirmed or still in flight for it at the notifier.
+ */
+async function checkShipments(
+  system: ChaosSystem,
+  model: ExpectedState,
+  orderIds: ReadonlyMap<string, string>,
+  add: (kind: ViolationKind, subject: string, detail: string) => void,
+): Promise<void> {
+  const atAmazon = await system.sim<{ shipments: AmazonPackage[] }>('GET', '/_sim/shipments');
+  if (atAmazon.status !== 200) {
+    add('lost-shipment', 'Amazon', `the simulator answered ${atAmazon.status}`);
+    return;
+  }
+  const amazon = groupBy(
+    atAmazon.body.shipments.filter((p) => !p.dropped),
+    (p) => p.orderId,
+  );
+  const packages = groupBy(
+    await system.db.query<PackageRow>(
+      `SELECT p.shipment_id, p.order_id, p.tracking_number, p.state
+         FROM shipment_notifier.shipment_packages p
+         JOIN shipment_notifier.shipments s ON s.id = p.shipment_id
+        WHERE s.voided_at IS NULL AND p.channel = 'amazon' AND p.account_id = $1`,
+      [CHAOS_ACCOUNT],
+    ),
+    (p) => p.order_id,
+  );
+  const confirmedEvents = new Map(
+    (
+      await system.db.query<{ shipment_id: string; n: string }>(
+        `SELECT envelope->'payload'->>'shipmentId' AS shipment_id, count(*) AS n
+           FROM shipment_notifier.outbox WHERE routing_key = 'shipment.confirmed' GROUP BY 1`,
+      )
+    ).map((r) => [r.shipment_id, Number(r.n)]),
+  );
+
+  for (const order of model.orders.values()) {
+    const orderId = orderIds.get(order.ref);
+    if (!orderId) continue;
+    const subject = `${order.ref} (${orderId})`;
+    const shown = amazon.get(orderId) ?? [];
+    const ours = packages.get(orderId) ?? [];
+    if (order.packages.length === 0) {
+      if (shown.length > 0)
+        add(
+          order.forbiddenShipment ? 'forbidden-shipment-confirmed' : 'duplicated-shipment',
+          subject,
+          `Amazon shows ${shown.length} package(s) for an order the model never ships (${order.status})`,
+        );
+      for (const p of ours.filter((p) => p.state !== 'failed' && p.state !== 'held'))
+        add(
+          p.state === 'confirmed' ? 'forbidden-shipment-confirmed' : 'wrong-shipment',
+          `${subject} ${p.tracking_number}`,
+          `the notifier's package is ${p.state}; it must be refused or fail`,
+        );
+      continue;
+    }
+    for (const tracking of order.packages) {
+      const atChannel = shown.filter((p) => p.trackingNumber === tracking).length;
+      if (atChannel === 0) add('lost-shipment', `${subject} ${tracking}`, 'not confirmed at Amazon');
+      if (atChannel > 1)
+        add('duplicated-shipment', `${subject} ${tracking}`, `confirmed ${atChannel}× at Amazon`);
+      const mine = ours.filter((p) => p.tracking_number === tracking);
+      if (mine.length === 0)
+        add('lost-shipment', `${subject} ${tracking}`, 'shipment-notifier has no such package');
+      else if (mine.length > 1)
+        add('duplicated-shipment', `${subject} ${tracking}`, `${mine.length} packages at shipment-notifier`);
+      else if (mine[0].state !== 'confirmed')
+        add('wrong-shipment', `${subject} ${tracking}`, `the notifier's package is ${mine[0].state}`);
+    }
+    for (const extra of shown.filter((p) => !order.packages.includes(p.trackingNumber)))
+      add(
+        'duplicated-shipment',
+        `${subject} ${extra.trackingNumber}`,
+        'a package at Amazon the model never sent',
+      );
+    const shipments = new Set(ours.map((p) => p.shipment_id));
+    if (shipments.size > 1)
+      add('duplicated-shipment', subject, `${shipments.size} shipments at shipment-notifier`);
+    for (const shipmentId of shipments) {
+      const events = confirmedEvents.get(shipmentId) ?? 0;
+      if (events !== 1) add('wrong-shipment', `${subject} ${shipmentId}`, `shipment.confirmed ${events}×`);
+    }
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /** Counts by the table's columns: lost, duplicated, oversold beyond the model, stale, everything else. */
 export function summarise(violations: Violation[]): {
   lost: number;
@@ -224,8 +349,8 @@ export function summarise(violations: Violation[]): {
   other: number;
 } {
   const count = (kinds: ViolationKind[]) => violations.filter((v) => kinds.includes(v.kind)).length;
-  const lost = count(['lost-order', 'lost-reservation']);
-  const duplicated = count(['duplicated-order', 'duplicated-reservation']);
+  const lost = count(['lost-order', 'lost-reservation', 'lost-shipment']);
+  const duplicated = count(['duplicated-order', 'duplicated-reservation', 'duplicated-shipment']);
   const oversoldBeyondModel = count(['oversold-beyond-model']);
   const stale = count(['stale-publish', 'negative-quantity']);
   return {

@@ -1,15 +1,21 @@
 import type { ChannelRules, OrderLinePlan, Workload } from './workload';
 
 /** order-ingest's status names for the Amazon statuses the workload uses. */
-export type IngestStatus = 'pending' | 'confirmed' | 'canceled';
-export type ReservationState = 'pending' | 'committed' | 'released';
+export type IngestStatus = 'pending' | 'confirmed' | 'canceled' | 'shipped';
+export type ReservationState = 'pending' | 'committed' | 'released' | 'fulfilled';
 
 export interface ExpectedOrder {
   ref: string;
   lines: OrderLinePlan[];
   status: IngestStatus;
-  /** Every line's reservation ends in this state; released lines hold 0 units. */
+  /** Every line's reservation ends in this state; released and fulfilled lines hold 0 units. */
   reservation: ReservationState;
+  /** Shown late by Amazon: only a catch-up run can find it. */
+  late: boolean;
+  /** Tracking numbers of the packages that must be confirmed at Amazon, each exactly once. */
+  packages: string[];
+  /** The ERP tried to ship it while it must not ship: nothing may be confirmed for it. */
+  forbiddenShipment: boolean;
 }
 
 export interface ExpectedSku {
@@ -37,6 +43,7 @@ const RESERVATION: Record<IngestStatus, ReservationState> = {
   pending: 'pending',
   confirmed: 'committed',
   canceled: 'released',
+  shipped: 'fulfilled',
 };
 
 /** The channel quantity the publisher's rules give for `units` sellable units (its README's formula). */
@@ -56,7 +63,15 @@ export function expectedState(workload: Workload): ExpectedState {
   for (const op of workload.buyer) {
     if (op.kind === 'create') {
       const status = STATUS[op.status];
-      orders.set(op.ref, { ref: op.ref, lines: op.lines, status, reservation: RESERVATION[status] });
+      orders.set(op.ref, {
+        ref: op.ref,
+        lines: op.lines,
+        status,
+        reservation: RESERVATION[status],
+        late: op.visibilityDelayMs !== undefined,
+        packages: [],
+        forbiddenShipment: false,
+      });
     } else {
       const order = orders.get(op.ref);
       if (!order) throw new Error(`workload changes ${op.ref} before creating it`);
@@ -82,11 +97,29 @@ export function expectedState(workload: Workload): ExpectedState {
     }
   }
 
+  // Shipping comes after every stock operation: a confirmed package ships all its order's
+  // units (the workload ships whole orders), which stop holding and leave on-hand, never
+  // below zero (the next count would settle a difference).
+  for (const op of workload.shipping) {
+    if (op.kind === 'manifest') continue;
+    const order = orders.get(op.ref);
+    if (!order) throw new Error(`workload ships ${op.ref}, which it never created`);
+    if (op.kind === 'forbidden-shipment') {
+      order.forbiddenShipment = true;
+      continue;
+    }
+    order.packages = op.packages.map((p) => p.trackingNumber);
+    order.status = 'shipped';
+    order.reservation = 'fulfilled';
+    for (const line of order.lines)
+      onHand.set(line.sku, Math.max(0, (onHand.get(line.sku) ?? 0) - line.quantity));
+  }
+
   const skus = new Map<string, ExpectedSku>();
   for (const { sku } of workload.skus) {
     let reserved = 0;
     for (const order of orders.values()) {
-      if (order.reservation === 'released') continue;
+      if (order.reservation === 'released' || order.reservation === 'fulfilled') continue;
       for (const line of order.lines) if (line.sku === sku) reserved += line.quantity;
     }
     const units = onHand.get(sku) ?? 0;

@@ -1,17 +1,29 @@
-import { ChaosSystem, CHAOS_ACCOUNT, CHAOS_MARKETPLACE } from './chaos-system';
+import { ChaosSystem, CHAOS_ACCOUNT, CHAOS_MARKETPLACE, TIME_SCALE, type JsonAnswer } from './chaos-system';
 import { describeFault, faultSchedule, inject, type ScheduledFault, type ScheduleProfile } from './faults';
 import { expect, retrying, sleep, until } from './support';
 import { checkSystem, summarise, type Violation } from './checker';
 import { expectedState, type ExpectedState } from './model';
-import { generateWorkload, type BuyerOp, type ErpOp, type Workload, type WorkloadOptions } from './workload';
+import {
+  generateWorkload,
+  type BuyerOp,
+  type ErpOp,
+  type PackagePlan,
+  type ShipOp,
+  type Workload,
+  type WorkloadOptions,
+} from './workload';
 
 export interface RunOptions extends WorkloadOptions {
   /** Inject faults while the workload runs (off: the same workload on a calm system). */
   faults: boolean;
   /** Pause between two faults. */
   faultIntervalMs: number;
-  /** Pause between two buyer operations at Amazon. */
+  /** Pause between two buyer operations at Amazon (the ERP's pause is four times as long). */
   buyerPaceMs: number;
+  /** Pause between two shipping requests of the ERP. */
+  shippingPaceMs: number;
+  /** How often the operator (or the scheduler) asks order-ingest for a catch-up run meanwhile. */
+  catchUpEveryMs: number;
   /** How long the system may take to converge after the last fault. */
   quiesceTimeoutMs: number;
   /** The fault schedule's profile: `long` kills every service, `ci` one (see faultSchedule). */
@@ -26,11 +38,35 @@ export const CI_RUN: RunOptions = {
   faultIntervalMs: 1_500,
   // The buyers' stream lasts about as long as the fault schedule, so faults land mid-workload.
   buyerPaceMs: 1_000,
+  shippingPaceMs: 200,
+  catchUpEveryMs: 8_000,
   quiesceTimeoutMs: 90_000,
 };
 
+/**
+ * Thousands of orders per seed at a faster pace (CHAOS_PROFILE=long): the buyers' stream
+ * outlasts the fault schedule, whose faults are spread over it.
+ */
+export const LONG_RUN: RunOptions = {
+  orders: 1_000,
+  skus: 3,
+  faults: true,
+  faultIntervalMs: 12_000,
+  buyerPaceMs: 20,
+  shippingPaceMs: 10,
+  catchUpEveryMs: 15_000,
+  quiesceTimeoutMs: 240_000,
+};
+
+export function profile(name = process.env['CHAOS_PROFILE'] ?? 'ci'): RunOptions {
+  if (name === 'ci') return CI_RUN;
+  if (name === 'long') return LONG_RUN;
+  throw new Error(`unknown chaos profile ${name} (ci or long)`);
+}
+
 export interface SeedReport {
   seed: number;
+  orders: number;
   operations: number;
   faults: ScheduledFault[];
   violations: Violation[];
@@ -59,16 +95,17 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
     const orderIds = new Map<string, string>();
     await setUp(system, workload);
     const { broker, database } = system.infrastructure.startedInMs;
+    const orders = [...model.orders.values()];
     log(
       `seed ${seed}: system up in ${Date.now() - starting} ms (its broker in ${broker} ms, its database in ${database} ms), ` +
-        `${workload.buyer.length} buyer and ${workload.erp.length} ERP operations`,
+        `${workload.buyer.length} buyer, ${workload.erp.length} stock and ` +
+        `${workload.shipping.length} shipping operations; ${orders.filter((o) => o.late).length} ` +
+        `late-visible orders, ${orders.reduce((n, o) => n + o.packages.length, 0)} packages to ` +
+        `confirm, ${orders.filter((o) => o.forbiddenShipment).length} orders that must not ship`,
     );
 
     const schedule = options.faults ? faultSchedule(seed, options.scheduleProfile) : [];
     const started = Date.now();
-    let workloadDone = false;
-    const buyers = playBuyers(system, workload.buyer, orderIds, options.buyerPaceMs);
-    const erp = playErp(system, workload.erp, options.buyerPaceMs * 4);
     let poisonInjected = 0;
     const faults = (async () => {
       for (const fault of schedule) {
@@ -81,9 +118,9 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
         );
       }
     })();
-    await Promise.all([buyers, erp, faults]).finally(() => (workloadDone = true));
+    await Promise.all([playWorkload(system, workload, options, orderIds, log), faults]);
     const lastFaultAt = Date.now();
-    log(`seed ${seed}: workload and faults done in ${lastFaultAt - started} ms${workloadDone ? '' : '?'}`);
+    log(`seed ${seed}: workload and faults done in ${lastFaultAt - started} ms`);
 
     // Quiescence: check until nothing is wrong, or the time is up (then the last findings stand).
     let violations: Violation[] = [];
@@ -114,7 +151,8 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
     log(`seed ${seed}: the publisher sent ${feeds.sent} feeds, ${feeds.fatal} of them FATAL`);
     return {
       seed,
-      operations: workload.buyer.length + workload.erp.length,
+      orders: model.orders.size,
+      operations: workload.buyer.length + workload.erp.length + workload.shipping.length,
       faults: schedule,
       violations,
       ...summarise(violations),
@@ -141,10 +179,7 @@ export async function withSettledSystem<T>(
   try {
     const orderIds = new Map<string, string>();
     await setUp(system, workload);
-    await Promise.all([
-      playBuyers(system, workload.buyer, orderIds, options.buyerPaceMs),
-      playErp(system, workload.erp, options.buyerPaceMs * 4),
-    ]);
+    await playWorkload(system, workload, options, orderIds);
     const deadline = Date.now() + options.quiesceTimeoutMs;
     while ((await checkSystem(system, model, orderIds)).length > 0) {
       if (Date.now() > deadline) throw new Error('the system did not converge without faults');
@@ -212,13 +247,89 @@ async function setUp(system: ChaosSystem, workload: Workload): Promise<void> {
 const ERP_EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
 const asOf = (seconds: number) => new Date(ERP_EPOCH + seconds * 1000).toISOString();
 
+/**
+ * The two streams at once: the buyers at Amazon; the ERP's stock operations, then its
+ * shipping; meanwhile catch-up runs, as the scheduler would start them. Once both streams are
+ * done and every late order is visible, one more catch-up run, which must succeed.
+ */
+async function playWorkload(
+  system: ChaosSystem,
+  workload: Workload,
+  options: RunOptions,
+  orderIds: Map<string, string>,
+  log: (line: string) => void = () => undefined,
+): Promise<void> {
+  const settled = new Set<string>();
+  const visibleBy = { at: 0 };
+  let done = false;
+  const catchUps = (async () => {
+    while (!done) {
+      await sleep(options.catchUpEveryMs);
+      if (!done) await requestCatchUp(system).catch(() => undefined);
+    }
+  })();
+  try {
+    await Promise.all([
+      playBuyers(system, workload.buyer, orderIds, settled, visibleBy, options.buyerPaceMs),
+      (async () => {
+        await playErp(system, workload.erp, options.buyerPaceMs * 4);
+        await playShipping(system, workload.shipping, orderIds, settled, options.shippingPaceMs);
+      })(),
+    ]);
+  } finally {
+    done = true;
+    await catchUps;
+  }
+  await sleep(Math.max(0, visibleBy.at - Date.now()));
+  await until(
+    'a catch-up run after the last late order became visible',
+    async () => {
+      const runId = await requestCatchUp(system);
+      const run = await waitForCatchUp(system, runId);
+      log(`catch-up run ${runId}: ${run}`);
+      return run === 'succeeded';
+    },
+    180_000,
+  );
+}
+
+/** Asks order-ingest for a catch-up run of the account; its id. */
+async function requestCatchUp(system: ChaosSystem): Promise<string> {
+  const { runId } = await expect<{ runId: string }>(
+    system.api('order-ingest', 'POST', `/v1/accounts/${CHAOS_ACCOUNT}/catch-up-runs`),
+    [202],
+  );
+  return runId;
+}
+
+async function waitForCatchUp(system: ChaosSystem, runId: string): Promise<string> {
+  let status = 'unknown';
+  await until(
+    `catch-up run ${runId}`,
+    async () => {
+      const run = await system.api<{ status: string }>('order-ingest', 'GET', `/v1/catch-up-runs/${runId}`);
+      status = run.body.status;
+      return status === 'succeeded' || status === 'failed';
+    },
+    60_000,
+  );
+  return status;
+}
+
+/**
+ * The buyers at Amazon. `settled` gets each order's ref once its last operation is done (the
+ * ERP ships nothing before); `visibleBy` the wall-clock time the last late order shows.
+ */
 async function playBuyers(
   system: ChaosSystem,
   ops: BuyerOp[],
   orderIds: Map<string, string>,
+  settled: Set<string>,
+  visibleBy: { at: number },
   paceMs: number,
 ): Promise<void> {
-  for (const op of ops) {
+  const last = new Map(ops.map((op, index) => [op.ref, index]));
+  for (const [index, op] of ops.entries()) {
     if (op.kind === 'create') {
       const created = await expect<{ orderId: string }>(
         system.sim('POST', '/_sim/orders', {
@@ -226,16 +337,113 @@ async function playBuyers(
           fulfilledBy: 'MERCHANT',
           status: op.status,
           items: op.lines.map((l) => ({ sellerSku: l.sku, quantity: l.quantity })),
+          ...(op.visibilityDelayMs === undefined ? {} : { visibilityDelayMs: op.visibilityDelayMs }),
         }),
         [201],
       );
       orderIds.set(op.ref, created.orderId);
+      if (op.visibilityDelayMs !== undefined)
+        visibleBy.at = Math.max(visibleBy.at, Date.now() + op.visibilityDelayMs / TIME_SCALE + 1_000);
     } else {
       const orderId = orderIds.get(op.ref);
       if (!orderId) throw new Error(`${op.ref} was not created`);
       await expect(system.sim('POST', `/_sim/orders/${orderId}/status`, { status: op.status }), [200]);
     }
+    if (last.get(op.ref) === index) settled.add(op.ref);
     await sleep(paceMs);
+  }
+}
+
+/**
+ * The ERP's shipping. A shipment of a paid order is sent until shipment-notifier takes it:
+ * the notifier learns of the order and of its payment from events, so it may still call the
+ * order unknown or Pending for a moment, and a restarting service refuses connections. A
+ * shipment of an order that must not ship is sent once (and again only when unanswered):
+ * refused, or taken before the notifier heard of a cancellation and then failing.
+ */
+async function playShipping(
+  system: ChaosSystem,
+  ops: ShipOp[],
+  orderIds: Map<string, string>,
+  settled: Set<string>,
+  paceMs: number,
+): Promise<void> {
+  const shipmentIds = new Map<string, string>();
+  const post = (route: string, body: unknown, key: string) =>
+    system.api<{ id: string; code?: string }>('shipment-notifier', 'POST', route, body, {
+      'idempotency-key': key,
+    });
+  for (const op of ops) {
+    if (op.kind === 'manifest') {
+      const body = { reference: op.key, shipmentIds: op.refs.map((ref) => shipmentIds.get(ref)) };
+      const manifest = await sendUntil(() => post('/v1/manifests', body, op.key), [201]);
+      if (op.repeat) await sendUntil(() => post('/v1/manifests', body, op.key), [201]);
+      const ship = () => system.api('shipment-notifier', 'POST', `/v1/manifests/${manifest.id}/ship`);
+      await sendUntil(ship, [200]);
+      if (op.repeat) await sendUntil(ship, [200]);
+      await sleep(paceMs);
+      continue;
+    }
+    await until(`the buyers' last change to ${op.ref}`, async () => settled.has(op.ref), 600_000);
+    const orderId = orderIds.get(op.ref);
+    if (!orderId) throw new Error(`${op.ref} was not created`);
+    // A forbidden shipment the notifier takes anyway must go out (and fail) on its own.
+    const body = shipmentBody(orderId, op.packages, op.key, op.kind !== 'shipment' || op.sendImmediately);
+    if (op.kind === 'forbidden-shipment') {
+      await sendUntil(() => post('/v1/shipments', body, op.key), [201, 409, 422]);
+    } else {
+      // Not yet known or not yet paid at the notifier: its events are on their way.
+      const waitingFor = new Set(['shipment.order-unknown', 'shipment.order-awaiting-payment']);
+      const send = () =>
+        post('/v1/shipments', body, op.key).then((res) =>
+          waitingFor.has(res.body?.code ?? '') ? { ...res, status: 503 } : res,
+        );
+      const shipment = await sendUntil(send, [201]);
+      shipmentIds.set(op.ref, shipment.id);
+      if (op.repeat) await sendUntil(send, [201]);
+    }
+    await sleep(paceMs);
+  }
+}
+
+function shipmentBody(
+  orderId: string,
+  packages: PackagePlan[],
+  reference: string,
+  sendImmediately: boolean,
+): Record<string, unknown> {
+  // The ERP's clock: shipped a minute ago; the same body on every retry, as the key requires.
+  const shipDate = new Date(Date.now() - 60_000).toISOString();
+  const lines = (p: PackagePlan) => p.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
+  const single = packages.length === 1;
+  return {
+    order: { channel: 'amazon', accountId: CHAOS_ACCOUNT, orderId },
+    reference,
+    packages: packages.map((p) => ({
+      carrier: p.carrier,
+      trackingNumber: p.trackingNumber,
+      shipDate,
+      ...(single ? {} : { lines: lines(p) }),
+    })),
+    ...(single ? { lines: lines(packages[0]) } : {}),
+    sendImmediately,
+  };
+}
+
+/** Sends until one of `statuses` comes back; no answer and 5xx are retried, anything else is an error. */
+async function sendUntil<T>(send: () => Promise<JsonAnswer<T>>, statuses: number[]): Promise<T> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const res: JsonAnswer<unknown> = await send().catch((error: Error) => ({
+      status: 0,
+      body: error.message,
+    }));
+    if (statuses.includes(res.status)) return res.body as T;
+    if (res.status !== 0 && res.status < 500)
+      throw new Error(`the ERP's request was refused: ${res.status} ${JSON.stringify(res.body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`the ERP's request never got through: ${JSON.stringify(res.body)}`);
+    await sleep(300);
   }
 }
 
@@ -268,7 +476,9 @@ async function playErp(system: ChaosSystem, ops: ErpOp[], paceMs: number): Promi
 export function formatReports(reports: SeedReport[]): string {
   const header = [
     'seed',
+    'orders',
     'ops',
+    'throughput',
     'faults',
     'lost',
     'duplicated',
@@ -280,7 +490,9 @@ export function formatReports(reports: SeedReport[]): string {
   ];
   const rows = reports.map((r) => [
     String(r.seed),
+    String(r.orders),
     String(r.operations),
+    `${(r.operations / (r.workloadMs / 1000)).toFixed(1)} ops/s`,
     String(r.faults.length),
     String(r.lost),
     String(r.duplicated),

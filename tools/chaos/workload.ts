@@ -3,10 +3,15 @@ import { SeededRandom } from './seeded-random';
 /**
  * A seeded workload: buyers ordering on Amazon (the SP-API simulator) across a few hot SKUs
  * whose stock is scarce, so demand exceeds supply; payments clearing, fraud cancellations and
- * orders left Pending; the ERP counting stock (snapshots, one of them stale) and moving it
- * (adjustments, each sent twice as a retrying ERP would). Two streams that run concurrently:
- * the buyers' at the simulator and the ERP's at inventory-reservation. The end state depends
- * only on each stream's own order, which is what makes a sequential model possible.
+ * orders left Pending; some orders Amazon shows late, after the poll has passed them; the ERP
+ * counting stock (snapshots, one of them stale) and moving it (adjustments, each sent twice as
+ * a retrying ERP would), then shipping paid orders (one or two packages each, on manifests or
+ * sent at once, some requests sent twice) and trying to ship orders that must not ship
+ * (Pending, cancelled). Two streams that run concurrently: the buyers' at the simulator and
+ * the ERP's at inventory-reservation and shipment-notifier. The ERP ships an order only after
+ * the buyers' stream has made its last change to it, and only after its stock operations, so
+ * the end state depends only on each stream's own order: that is what makes a sequential
+ * model possible.
  */
 
 export interface WorkloadOptions {
@@ -16,6 +21,12 @@ export interface WorkloadOptions {
   skus: number;
 }
 
+/** Amazon-time milliseconds a late order stays invisible: ten minutes, 10 s at the time scale. */
+export const LATE_VISIBILITY_MS = 600_000;
+
+/** Carriers the ERP ships with: its own spellings, which shipment-notifier maps to Amazon's codes. */
+const CARRIERS = ['BRT', 'GLS', 'SDA', 'Poste Italiane'];
+
 export interface OrderLinePlan {
   sku: string;
   quantity: number;
@@ -24,8 +35,39 @@ export interface OrderLinePlan {
 export type AmazonStatus = 'PENDING' | 'UNSHIPPED' | 'CANCELLED';
 
 export type BuyerOp =
-  | { kind: 'create'; ref: string; lines: OrderLinePlan[]; status: 'PENDING' | 'UNSHIPPED' }
+  | {
+      kind: 'create';
+      ref: string;
+      lines: OrderLinePlan[];
+      status: 'PENDING' | 'UNSHIPPED';
+      /** Amazon shows the order only this long after it was created (late-visible). */
+      visibilityDelayMs?: number;
+    }
   | { kind: 'status'; ref: string; status: 'UNSHIPPED' | 'CANCELLED' };
+
+export interface PackagePlan {
+  carrier: string;
+  trackingNumber: string;
+  lines: OrderLinePlan[];
+}
+
+/**
+ * The ERP's shipping: a shipment of a paid order (on the next manifest, or sent at once), a
+ * manifest of the shipments before it, marked shipped; and a shipment of an order that must
+ * not ship (Pending or cancelled), which must be refused or fail, never be confirmed. Every
+ * request carries an idempotency key; `repeat` sends it a second time, as a retrying ERP would.
+ */
+export type ShipOp =
+  | {
+      kind: 'shipment';
+      ref: string;
+      key: string;
+      packages: PackagePlan[];
+      sendImmediately: boolean;
+      repeat: boolean;
+    }
+  | { kind: 'manifest'; key: string; refs: string[]; repeat: boolean }
+  | { kind: 'forbidden-shipment'; ref: string; key: string; packages: PackagePlan[] };
 
 export type ErpOp =
   | { kind: 'snapshot'; sku: string; onHand: number; asOfSeconds: number }
@@ -45,6 +87,8 @@ export interface Workload {
   rules: ChannelRules;
   buyer: BuyerOp[];
   erp: ErpOp[];
+  /** The ERP's shipping, after its stock operations. */
+  shipping: ShipOp[];
 }
 
 export const DEFAULT_WORKLOAD: WorkloadOptions = { orders: 40, skus: 3 };
@@ -72,7 +116,18 @@ export function generateWorkload(seed: number, options: WorkloadOptions = DEFAUL
       .sample(skus, Math.min(lineCount, skus.length))
       .map((s) => ({ sku: s.sku, quantity: random.int(1, 2) }));
     const paidAtOnce = random.chance(0.1);
-    timed.push({ at: i, op: { kind: 'create', ref, lines, status: paidAtOnce ? 'UNSHIPPED' : 'PENDING' } });
+    // Late-visible orders: only in the first four fifths, so the last catch-up can see them all.
+    const late = i < options.orders * 0.8 && random.chance(0.08);
+    timed.push({
+      at: i,
+      op: {
+        kind: 'create',
+        ref,
+        lines,
+        status: paidAtOnce ? 'UNSHIPPED' : 'PENDING',
+        ...(late ? { visibilityDelayMs: LATE_VISIBILITY_MS } : {}),
+      },
+    });
     const fate = random.next();
     const later = i + random.int(1, 8) + random.next();
     if (!paidAtOnce && fate < 0.5) {
@@ -106,5 +161,77 @@ export function generateWorkload(seed: number, options: WorkloadOptions = DEFAUL
       erp.push({ kind: 'snapshot', sku, onHand: random.int(10, 20), asOfSeconds: 0 });
     }
   }
-  return { seed, skus, rules, buyer, erp };
+  return { seed, skus, rules, buyer, erp, shipping: shippingPlan(seed, buyer, random) };
+}
+
+/**
+ * The ERP ships most orders whose last word at Amazon is "paid", in the order they settled,
+ * and tries to ship some that are left Pending or were cancelled. Shipments go on manifests
+ * of up to four, or are sent at once; one or two packages each, every unit shipped.
+ */
+function shippingPlan(seed: number, buyer: BuyerOp[], random: SeededRandom): ShipOp[] {
+  const lines = new Map<string, OrderLinePlan[]>();
+  const finalStatus = new Map<string, string>();
+  const settledAt = new Map<string, number>();
+  buyer.forEach((op, index) => {
+    if (op.kind === 'create') lines.set(op.ref, op.lines);
+    finalStatus.set(op.ref, op.status);
+    settledAt.set(op.ref, index);
+  });
+  const refs = [...settledAt.keys()].sort((a, b) => (settledAt.get(a) ?? 0) - (settledAt.get(b) ?? 0));
+
+  const ops: ShipOp[] = [];
+  let manifest: string[] = [];
+  const closeManifest = () => {
+    if (manifest.length === 0) return;
+    ops.push({
+      kind: 'manifest',
+      key: `chaos-${seed}-manifest-${ops.length}`,
+      refs: manifest,
+      repeat: random.chance(0.3),
+    });
+    manifest = [];
+  };
+  for (const ref of refs) {
+    const orderLines = lines.get(ref) ?? [];
+    const key = `chaos-${seed}-shipment-${ref}`;
+    if (finalStatus.get(ref) === 'UNSHIPPED') {
+      if (!random.chance(0.7)) continue;
+      const sendImmediately = random.chance(0.3);
+      ops.push({
+        kind: 'shipment',
+        ref,
+        key,
+        packages: packagesFor(seed, ref, orderLines, random),
+        sendImmediately,
+        repeat: random.chance(0.3),
+      });
+      if (!sendImmediately) {
+        manifest.push(ref);
+        if (manifest.length >= 4 || random.chance(0.2)) closeManifest();
+      }
+    } else if (random.chance(0.3)) {
+      ops.push({
+        kind: 'forbidden-shipment',
+        ref,
+        key,
+        packages: packagesFor(seed, ref, orderLines, random),
+      });
+    }
+  }
+  closeManifest();
+  return ops;
+}
+
+/** One package with everything, or two: one per line, or one unit each of a line of two. */
+function packagesFor(seed: number, ref: string, lines: OrderLinePlan[], random: SeededRandom): PackagePlan[] {
+  const carrier = random.pick(CARRIERS);
+  const tracking = (n: number) => `${carrier.slice(0, 3).toUpperCase()}${seed}X${ref}P${n}`;
+  const units = lines.reduce((sum, l) => sum + l.quantity, 0);
+  if (units < 2 || !random.chance(0.4)) return [{ carrier, trackingNumber: tracking(1), lines }];
+  const split: OrderLinePlan[][] =
+    lines.length === 2
+      ? [[lines[0]], [lines[1]]]
+      : [[{ sku: lines[0].sku, quantity: 1 }], [{ sku: lines[0].sku, quantity: lines[0].quantity - 1 }]];
+  return split.map((packageLines, i) => ({ carrier, trackingNumber: tracking(i + 1), lines: packageLines }));
 }
