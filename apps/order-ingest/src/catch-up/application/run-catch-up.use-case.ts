@@ -32,7 +32,14 @@ export class RunCatchUpUseCase {
     fence: (m: EntityManager) => Promise<void>,
     signal: AbortSignal,
   ): Promise<CatchUpRun | null> {
-    const run = await inTransaction(this.dataSource, (m) => this.runs.claimQueued(m, account.accountId));
+    // Runs are carried out one at a time, by the lease holder, in this call: a run still marked
+    // running here was left so (its end could not be recorded while the database restarted, or
+    // a previous holder stopped). It is closed and queued again, or it would hold the account's
+    // one open run forever and every request would be answered with it.
+    const run = await inTransaction(this.dataSource, async (m) => {
+      await this.runs.replaceInterrupted(m, account.accountId);
+      return this.runs.claimQueued(m, account.accountId);
+    });
     if (!run) return null;
     // Like a poll, a run is the root of the traces of the orders it finds.
     const attributes = { 'holdfast.account_id': account.accountId, 'holdfast.catch_up_run_id': run.id };

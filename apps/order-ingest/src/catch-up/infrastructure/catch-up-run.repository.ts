@@ -178,7 +178,7 @@ export class CatchUpRunRepository {
     const interrupted = await queryRows<Row>(
       m,
       `UPDATE ${S}.catch_up_runs SET status = 'failed', finished_at = now(),
-         error = 'interrupted: the replica running it stopped or lost the account lease'
+         error = 'interrupted: the replica running it stopped, lost the account lease or could not record its end'
         WHERE account_id = $1 AND status = 'running' RETURNING *`,
       [accountId],
     );
