@@ -45,6 +45,49 @@ describe('shop simulator control API', () => {
     }
   });
 
+  it('malformedBody applies the change, then answers 200 with half a JSON document', async () => {
+    const sim = await ShopSimulatorHarness.start();
+    const base = '/_sim/woocommerce/stores/demo';
+    try {
+      await sim.ok('POST', `${base}/products`, { products: [{ sku: 'MUG', stockQuantity: 10 }] });
+      const stock = async () => (await sim.ok('GET', `${base}/stock?sku=MUG`)).items[0];
+      const { productId } = await stock();
+      await sim.ok('POST', '/_sim/faults', {
+        platform: 'woocommerce',
+        operation: 'products.batch',
+        kind: 'malformedBody',
+        limit: 1,
+      });
+      const broken = await sim.woo('POST', '/products/batch', {
+        update: [{ id: productId, stock_quantity: 4 }],
+      });
+      expect(broken.status).toBe(200);
+      expect(broken.headers.get('content-type')).toContain('application/json');
+      expect(() => JSON.parse(broken.text) as unknown).toThrow();
+      expect(broken.text.length).toBeGreaterThan(0);
+      // The change happened; the client just cannot read that it did.
+      expect((await stock()).stockQuantity).toBe(4);
+      const whole = await sim.woo('POST', '/products/batch', {
+        update: [{ id: productId, stock_quantity: 5 }],
+      });
+      expect(whole.json.update[0]).toMatchObject({ id: productId, stock_quantity: 5 });
+      expect((await stock()).stockQuantity).toBe(5);
+
+      await sim.ok('POST', '/_sim/faults', {
+        platform: 'shopify',
+        operation: 'shop',
+        kind: 'malformedBody',
+        limit: 1,
+      });
+      const shop = await sim.graphql('{ shop { name } }');
+      expect(shop.status).toBe(200);
+      expect(() => JSON.parse(shop.text) as unknown).toThrow();
+      expect((await sim.graphql('{ shop { name } }')).json.data.shop.name).toEqual(expect.any(String));
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('draws the same faults for the same seed and the same calls', async () => {
     const run = async (seed: number) => {
       const sim = await ShopSimulatorHarness.start({ seed });

@@ -3,7 +3,14 @@ import { SeededRandom } from '../support/seeded-random';
 export const SHOP_PLATFORMS = ['shopify', 'woocommerce'] as const;
 export type ShopPlatform = (typeof SHOP_PLATFORMS)[number];
 
-export const FAULT_KINDS = ['http500', 'http502', 'http503', 'latency', 'connectionReset'] as const;
+export const FAULT_KINDS = [
+  'http500',
+  'http502',
+  'http503',
+  'latency',
+  'connectionReset',
+  'malformedBody',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRuleInput {
@@ -21,6 +28,7 @@ export interface FaultRuleInput {
   /**
    * `before` (default): fail before the call is handled, nothing changes. `after`: handle the call,
    * then fail the answer: the change happened but the client cannot tell (the non-idempotent case).
+   * `malformedBody` is always `after`: the call is handled, then answered 200 with half its JSON.
    */
   phase?: 'before' | 'after';
   /** Only for this shop domain or store id. */
@@ -36,7 +44,7 @@ export interface FaultRule extends FaultRuleInput {
 
 export interface FaultPlan {
   latencyMs: number;
-  failBefore?: Exclude<FaultKind, 'latency'>;
+  failBefore?: Exclude<FaultKind, 'latency' | 'malformedBody'>;
   failAfter?: Exclude<FaultKind, 'latency'>;
   applied: { id: string; kind: FaultKind }[];
 }
@@ -87,7 +95,7 @@ export class FaultInjector {
       plan.applied.push({ id: rule.id, kind: rule.kind });
       if (rule.kind === 'latency') {
         plan.latencyMs += rule.latencyMs ?? 1000;
-      } else if (rule.phase === 'after') {
+      } else if (rule.kind === 'malformedBody' || rule.phase === 'after') {
         plan.failAfter ??= rule.kind;
       } else {
         plan.failBefore ??= rule.kind;
@@ -103,7 +111,9 @@ export class FaultInjector {
   }
 }
 
-export function faultStatus(kind: Exclude<FaultKind, 'latency' | 'connectionReset'>): number {
+export function faultStatus(
+  kind: Exclude<FaultKind, 'latency' | 'connectionReset' | 'malformedBody'>,
+): number {
   switch (kind) {
     case 'http500':
       return 500;

@@ -23,6 +23,7 @@ import {
   readBody,
   resetConnection,
   send,
+  sendMalformed,
   sleep,
   type HttpReply,
 } from '../support/http-exchange';
@@ -326,6 +327,7 @@ export class SimulatedShopify {
       // The change happened; the client sees only a failure and must find out for itself.
       this.stats.record('shopify', operationLabel, 'fault');
       if (plan.failAfter === 'connectionReset') return resetConnection(response);
+      if (plan.failAfter === 'malformedBody') return sendMalformed(response, reply);
       return send(response, {
         status: faultStatus(plan.failAfter),
         headers,

@@ -37,6 +37,21 @@ export function send(response: ServerResponse, reply: HttpReply): void {
   response.end(payload);
 }
 
+/**
+ * A 200 whose JSON body is cut in half, as a proxy that truncates answers would send: the change
+ * behind it happened, the client cannot read what it was told.
+ */
+export function sendMalformed(response: ServerResponse, reply: HttpReply): void {
+  const full = JSON.stringify(reply.body ?? {});
+  const payload = Buffer.from(full.slice(0, Math.max(1, Math.floor(full.length / 2))));
+  response.writeHead(200, {
+    ...reply.headers,
+    'content-type': reply.contentType ?? 'application/json; charset=utf-8',
+    'content-length': payload.length,
+  });
+  response.end(payload);
+}
+
 /** Drops the connection without an answer, as a crashed proxy would. */
 export function resetConnection(response: ServerResponse): void {
   response.socket?.destroy();

@@ -10,6 +10,7 @@ import {
   readBody,
   resetConnection,
   send,
+  sendMalformed,
   sleep,
   type HttpReply,
 } from '../support/http-exchange';
@@ -316,6 +317,7 @@ export class SimulatedWooCommerce {
     if (plan.failAfter) {
       this.stats.record('woocommerce', operation, 'fault');
       if (plan.failAfter === 'connectionReset') return resetConnection(response);
+      if (plan.failAfter === 'malformedBody') return sendMalformed(response, result);
       return reply({
         status: faultStatus(plan.failAfter),
         contentType: 'text/html',

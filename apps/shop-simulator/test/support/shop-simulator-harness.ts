@@ -4,7 +4,6 @@ import pino from 'pino';
 import { shopSimulatorConfig, type ShopSimulatorConfig } from '../../src/config/shop-simulator-config';
 import { startShopSimulator, type RunningShopSimulator } from '../../src/shop-simulator';
 
- 
 export type Json = any;
 
 export interface HttpResult {
