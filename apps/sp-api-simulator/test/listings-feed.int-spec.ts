@@ -335,6 +335,44 @@ describe('listings: PATCH and JSON_LISTINGS_FEED', () => {
       expect((await report(feed.resultFeedDocumentId)).issues[0].code).toBe('INVALID_FEED');
     });
 
+    it('a fatalFeed fault accepts a good feed, then ends it FATAL with nothing applied; the next feed is processed', async () => {
+      await harness.control('PUT', '/_sim/listings/FATAL-1', { productType: 'HOME', quantity: 1 });
+      const document = JSON.stringify({
+        header: { sellerId: SELLER, version: '2.0' },
+        messages: [
+          {
+            messageId: 1,
+            sku: 'FATAL-1',
+            operationType: 'PATCH',
+            productType: 'HOME',
+            patches: quantityPatch(9),
+          },
+        ],
+      });
+      const added = await harness.control('POST', '/_sim/faults', {
+        operation: 'createFeed',
+        kind: 'fatalFeed',
+        share: 1,
+        limit: 1,
+      });
+      expect(added.status).toBe(201);
+      try {
+        const fatal = await waitForFeed(await submitFeed(document));
+        expect(fatal.processingStatus).toBe('FATAL');
+        expect(fatal.seen).toContain('IN_QUEUE');
+        const result = await report(fatal.resultFeedDocumentId);
+        expect(result.issues[0]).toMatchObject({ code: 'INTERNAL_ERROR', severity: 'ERROR' });
+        expect(result.summary).toMatchObject({ messagesProcessed: 0, messagesAccepted: 0 });
+        expect((await listing('FATAL-1')).quantity).toBe(1);
+
+        const done = await waitForFeed(await submitFeed(document));
+        expect(done.processingStatus).toBe('DONE');
+        expect((await listing('FATAL-1')).quantity).toBe(9);
+      } finally {
+        await harness.control('DELETE', '/_sim/faults');
+      }
+    });
+
     it('a PATCH sent after a feed can be applied before it', async () => {
       await harness.control('PUT', '/_sim/listings/RACE-1', { productType: 'HOME', quantity: 1 });
       const feedId = await submitFeed(

@@ -68,6 +68,7 @@ export const feedsHandlers: OperationHandlers<
       createdTime: now,
       processingStartTime,
       processingEndTime: processingStartTime + world.scaled(world.config.delays.feedProcessingMs),
+      ...(context.fatalFeed ? { forcedFatal: true } : {}),
     };
     world.submitFeed(feed);
     return { status: 202, body: { feedId: feed.feedId } };

@@ -12,6 +12,8 @@ export interface OperationContext {
   now: number;
   /** A silentDrop fault: answer as if the change was accepted, but do not make it. */
   dropSilently: boolean;
+  /** A fatalFeed fault: accept the feed, then end it FATAL when it is processed. */
+  fatalFeed: boolean;
 }
 
 export type OperationHandler = (context: OperationContext) => HttpReply;

@@ -190,6 +190,7 @@ export class SpApiServer {
       parameters,
       now: world.now(),
       dropSilently: faults.silentDrop,
+      fatalFeed: faults.fatalFeed,
     });
 
     if (world.config.responseValidation !== 'off') {

@@ -10,6 +10,7 @@ export const FAULT_KINDS = [
   'silentDrop',
   'unknownOrderStatus',
   'orderWithoutItems',
+  'fatalFeed',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -47,6 +48,8 @@ export interface FaultPlan {
   silentDrop: boolean;
   /** Orders in the answer to spoil as Amazon might (a status nobody mapped, no items). */
   corruptOrders: { kind: 'unknownOrderStatus' | 'orderWithoutItems'; orderId?: string }[];
+  /** For createFeed: accept the feed, then end it FATAL at processing time with nothing applied. */
+  fatalFeed: boolean;
   applied: { id: string; kind: FaultKind }[];
 }
 
@@ -107,14 +110,25 @@ export class FaultInjector {
         rule === breaking ||
         (rule.kind === 'silentDrop' && !failing) ||
         // A spoiled order needs an answer to spoil.
-        ((rule.kind === 'unknownOrderStatus' || rule.kind === 'orderWithoutItems') && !failing && !breaking),
+        ((rule.kind === 'unknownOrderStatus' || rule.kind === 'orderWithoutItems') &&
+          !failing &&
+          !breaking) ||
+        // Only a feed that was accepted can end FATAL.
+        (rule.kind === 'fatalFeed' && operation === 'createFeed' && !failing),
     );
-    const plan: FaultPlan = { latencyMs: 0, silentDrop: false, corruptOrders: [], applied: [] };
+    const plan: FaultPlan = {
+      latencyMs: 0,
+      silentDrop: false,
+      corruptOrders: [],
+      fatalFeed: false,
+      applied: [],
+    };
     for (const rule of effective) {
       rule.injected += 1;
       plan.applied.push({ id: rule.id, kind: rule.kind });
       if (rule.kind === 'latency') plan.latencyMs += rule.latencyMs ?? 1000;
       if (rule.kind === 'silentDrop') plan.silentDrop = true;
+      if (rule.kind === 'fatalFeed') plan.fatalFeed = true;
       if (rule.kind === 'unknownOrderStatus' || rule.kind === 'orderWithoutItems')
         plan.corruptOrders.push({
           kind: rule.kind,

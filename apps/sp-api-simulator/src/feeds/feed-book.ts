@@ -13,6 +13,8 @@ export interface SimFeed {
   /** IN_PROGRESS until then; the outcome is decided at this time. */
   processingEndTime: number;
   outcome?: 'DONE' | 'FATAL';
+  /** A fatalFeed fault: processing ends FATAL whatever the document holds. */
+  forcedFatal?: boolean;
   resultFeedDocumentId?: string;
   summary?: {
     messagesProcessed: number;

@@ -70,6 +70,16 @@ export function processListingsFeed(
     },
   });
 
+  if (feed.forcedFatal) {
+    // A fatalFeed fault: Amazon gave up on the feed for its own reasons; nothing is applied.
+    return fatal([
+      {
+        code: 'INTERNAL_ERROR',
+        severity: 'ERROR',
+        message: 'The feed could not be processed because of an internal error. Submit it again.',
+      },
+    ]);
+  }
   let document: unknown;
   try {
     document = JSON.parse(content.toString('utf8'));
