@@ -5,9 +5,9 @@ import { DesiredQuantityRefresher } from '../../listings/application/desired-qua
 import { DesiredQuantityRepository } from '../infrastructure/desired-quantity.repository';
 
 /**
- * Takes `availability.changed` events in: records each if it is newer than what is stored (a
+ * Takes an `availability.changed` in: records it if it is newer than what is stored (a
  * reordered or replayed one changes nothing), then recomputes the desired quantity of every
- * listing selling the SKUs, alone or in a bundle, in the consumer's transaction.
+ * listing selling the SKU, alone or in a bundle, in the consumer's transaction.
  */
 @Injectable()
 export class RecordAvailabilityUseCase {
@@ -16,24 +16,9 @@ export class RecordAvailabilityUseCase {
     @Inject(DesiredQuantityRefresher) private readonly refresher: DesiredQuantityRefresher,
   ) {}
 
-  /**
-   * Changes in one transaction (a batch the consumer held): only the newest of each SKU
-   * can win, so the older ones are not even written; every SKU that changed is refreshed once.
-   * Returns the SKUs recorded.
-   */
-  async executeBatch(
-    manager: EntityManager,
-    changes: readonly AvailabilityChangedPayload[],
-  ): Promise<string[]> {
-    const newest = new Map<string, AvailabilityChangedPayload>();
-    for (const change of changes) {
-      const seen = newest.get(change.sku);
-      if (!seen || change.version > seen.version) newest.set(change.sku, change);
-    }
-    const recorded: string[] = [];
-    for (const change of newest.values())
-      if (await this.availability.recordIfNewer(manager, change)) recorded.push(change.sku);
-    if (recorded.length > 0) await this.refresher.refreshForSkus(manager, recorded);
-    return recorded;
+  async execute(manager: EntityManager, change: AvailabilityChangedPayload): Promise<'applied' | 'stale'> {
+    if (!(await this.availability.recordIfNewer(manager, change))) return 'stale';
+    await this.refresher.refreshForSkus(manager, [change.sku]);
+    return 'applied';
   }
 }
