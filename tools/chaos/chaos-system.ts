@@ -1,14 +1,13 @@
 import {
   freePort,
-  REPO_ROOT,
   ServiceProcess,
+  SpApiSimulatorProcess,
   TEST_API_KEY,
   uniqueNamespace,
   waitFor,
 } from '@holdfast/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ChaosDatabase, PrivateBroker, PrivateDatabase } from './infrastructure';
@@ -32,59 +31,6 @@ export type ServiceName = (typeof SERVICES)[number];
 export interface JsonAnswer<T> {
   status: number;
   body: T;
-}
-
-/** The SP-API simulator as a process from its build, on free ports. */
-class SimulatorProcess {
-  private child?: ChildProcess;
-  output = '';
-
-  constructor(
-    readonly spApiPort: number,
-    readonly controlPort: number,
-    readonly caFile: string,
-  ) {}
-
-  get controlUrl(): string {
-    return `http://127.0.0.1:${this.controlPort}`;
-  }
-
-  async start(seed: number): Promise<void> {
-    const main = path.join(REPO_ROOT, 'dist', 'apps', 'sp-api-simulator', 'src', 'main.js');
-    const child = spawn(process.execPath, [main], {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'warn',
-        SPAPI_SIM_PORT: String(this.spApiPort),
-        SPAPI_SIM_CONTROL_PORT: String(this.controlPort),
-        SPAPI_SIM_CA_OUT: this.caFile,
-        SIM_TIME_SCALE: String(TIME_SCALE),
-        SIM_SEED: String(seed),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
-    await waitFor(
-      'the SP-API simulator',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`simulator exited: ${this.output.slice(-2000)}`);
-        const res = await fetch(`${this.controlUrl}/_sim/health`).catch(() => null);
-        return res?.status === 200 && existsSync(this.caFile);
-      },
-      // Long: on a machine loaded by other runs a process boot can take a minute.
-      { timeoutMs: 120_000, intervalMs: 100 },
-    );
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
 }
 
 /**
@@ -173,7 +119,7 @@ export class ChaosSystem {
   private constructor(
     readonly infrastructure: ChaosInfrastructure,
     readonly namespace: string,
-    readonly simulator: SimulatorProcess,
+    readonly simulator: SpApiSimulatorProcess,
     private readonly directory: string,
   ) {
     this.db = new ChaosDatabase(infrastructure.databaseUrl);
@@ -188,14 +134,21 @@ export class ChaosSystem {
       rmSync(directory, { recursive: true, force: true });
       throw error;
     }
-    const simulator = new SimulatorProcess(
-      await freePort(),
-      await freePort(),
-      path.join(directory, 'sp-api-simulator-ca.pem'),
-    );
+    let simulator: SpApiSimulatorProcess;
+    try {
+      simulator = await SpApiSimulatorProcess.launch({
+        caDirectory: directory,
+        env: { SIM_TIME_SCALE: String(TIME_SCALE), SIM_SEED: String(seed) },
+        // Long: on a machine loaded by other runs a process boot can take a minute.
+        startTimeoutMs: 120_000,
+      });
+    } catch (error) {
+      await infrastructure.stop().catch(() => undefined);
+      rmSync(directory, { recursive: true, force: true });
+      throw error;
+    }
     const system = new ChaosSystem(infrastructure, uniqueNamespace('chaos'), simulator, directory);
     try {
-      await simulator.start(seed);
       system.traces = await TraceCapture.start();
       const env: Record<string, string> = {
         ...system.traces.env,
@@ -219,7 +172,7 @@ export class ChaosSystem {
         CHAOS_REFRESH_TOKEN: 'Atzr|holdfast-chaos',
         CHAOS_LWA_CLIENT_ID: 'amzn1.application-oa2-client.chaos',
         CHAOS_LWA_CLIENT_SECRET: 'chaos-secret',
-        SPAPI_ENDPOINT: `https://127.0.0.1:${simulator.spApiPort}`,
+        SPAPI_ENDPOINT: simulator.spApiUrl,
         SPAPI_CA_FILE: simulator.caFile,
         SPAPI_TIME_SCALE: String(TIME_SCALE),
         PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'),

@@ -12,6 +12,8 @@ export interface SpApiSimulatorOptions {
    * clients that verify it (SPAPI_CA_FILE). Without it clients must skip verification.
    */
   caDirectory?: string;
+  /** How long it may take to answer (a loaded machine boots slowly); 30 s by default. */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -105,7 +107,7 @@ export class SpApiSimulatorProcess {
         const res = await fetch(`${this.controlUrl}/_sim/health`).catch(() => null);
         return res?.status === 200 && (!ca || existsSync(ca));
       },
-      { timeoutMs: 30_000, intervalMs: 100 },
+      { timeoutMs: options.startTimeoutMs ?? 30_000, intervalMs: 100 },
     );
   }
 }
