@@ -275,15 +275,29 @@ export class ChaosSystem {
     return pids.length;
   }
 
-  /** Messages waiting in the namespace's dead-letter queues, per queue. */
+  /**
+   * Messages waiting in the namespace's dead-letter queues, per queue. rabbitmqctl names the
+   * queues; the counts come from a passive declare, which asks the queue itself: rabbitmqctl's
+   * count of a quorum queue is a metric refreshed every few seconds, and read right after a
+   * publish it said 0. Nothing consumes a dead-letter queue, so its ready count is all it holds.
+   */
   async deadLetters(): Promise<Record<string, number>> {
-    const stdout = await this.broker.ctl('list_queues', 'name', 'messages', '--formatter', 'json', '-q');
-    const queues = JSON.parse(stdout || '[]') as { name: string; messages: number }[];
-    return Object.fromEntries(
-      queues
-        .filter((q) => q.name.startsWith(`${this.namespace}.`) && q.name.endsWith('.dlq'))
-        .map((q) => [q.name, q.messages]),
-    );
+    const stdout = await this.broker.ctl('list_queues', 'name', '--formatter', 'json', '-q');
+    const names = (JSON.parse(stdout || '[]') as { name: string }[])
+      .map((q) => q.name)
+      .filter((name) => name.startsWith(`${this.namespace}.`) && name.endsWith('.dlq'));
+    if (names.length === 0) return {};
+    const { connect } = await import('amqplib');
+    const connection = await connect(this.infrastructure.amqpUrl);
+    try {
+      const channel = await connection.createChannel();
+      const counts: Record<string, number> = {};
+      for (const name of names) counts[name] = (await channel.checkQueue(name)).messageCount;
+      await channel.close();
+      return counts;
+    } finally {
+      await connection.close();
+    }
   }
 
   /** The bindings of the namespace's events exchange: which queue a routing key reaches. */
