@@ -12,6 +12,9 @@ import {
 
 const S = `"${PUBLISHER_SCHEMA}"`;
 
+/** A web shop's listing got a new availability version (see the update's comment). */
+const SHOP_VERSION_CHANGED = `(l.channel <> 'amazon' AND l.availability_version IS DISTINCT FROM v.ver)`;
+
 interface InputRow {
   id: string;
   desired_quantity: number | null;
@@ -105,16 +108,20 @@ export class DesiredQuantityRefresher {
       versions.push(version);
     }
     if (changedIds.length === 0) return 0;
-    // desired_seq counts distinct desired quantities: a new version with the same quantity
-    // needs no call. pending_since marks when the listing fell out of sync. desired_trace
+    // desired_seq counts distinct desired quantities: on Amazon a new version with the same
+    // quantity needs no call. A web shop moves its own counter when a buyer orders or cancels
+    // there (before its webhook reaches us), so for a shop every new version is sent again,
+    // or a quantity the rules keep unchanged (0, a cap) would stay lowered or raised by the
+    // shop's order. pending_since marks when the listing fell out of sync. desired_trace
     // keeps the trace of the change (the consumer's span, an HTTP request) so the publish,
     // which the scheduler runs later, continues it.
     const trace = currentTraceHeaders();
     await manager.query(
       `UPDATE ${S}.listings l SET
-         desired_seq = CASE WHEN v.q IS NOT NULL AND l.desired_quantity IS DISTINCT FROM v.q THEN l.desired_seq + 1 ELSE l.desired_seq END,
-         desired_at = CASE WHEN l.desired_quantity IS DISTINCT FROM v.q THEN now() ELSE l.desired_at END,
-         pending_since = CASE WHEN v.q IS NOT NULL AND l.desired_quantity IS DISTINCT FROM v.q
+         desired_seq = CASE WHEN v.q IS NOT NULL AND (l.desired_quantity IS DISTINCT FROM v.q OR ${SHOP_VERSION_CHANGED})
+                            THEN l.desired_seq + 1 ELSE l.desired_seq END,
+         desired_at = CASE WHEN l.desired_quantity IS DISTINCT FROM v.q OR ${SHOP_VERSION_CHANGED} THEN now() ELSE l.desired_at END,
+         pending_since = CASE WHEN v.q IS NOT NULL AND (l.desired_quantity IS DISTINCT FROM v.q OR ${SHOP_VERSION_CHANGED})
                               THEN coalesce(l.pending_since, now()) ELSE l.pending_since END,
          desired_trace = CASE WHEN l.desired_quantity IS DISTINCT FROM v.q THEN $4::jsonb ELSE l.desired_trace END,
          desired_quantity = v.q, availability_version = v.ver, updated_at = now()

@@ -110,7 +110,8 @@ export class PublicationRepository {
 
   /**
    * An unchanged quantity costs no call: a listing whose desired quantity went back to what
-   * the channel already acknowledged is in sync again.
+   * the channel already acknowledged is in sync again. Not for web shops: their own orders
+   * move the quantity they show, so what they acknowledged may no longer be what they show.
    */
   async settleUnchanged(manager: EntityManager, account: AccountRef): Promise<number> {
     const rows = await queryRows(
@@ -119,6 +120,7 @@ export class PublicationRepository {
               failures = 0, last_error_code = NULL, last_error_message = NULL, last_error_at = NULL, updated_at = now()
         WHERE channel = $1 AND account_id = $2 AND desired_seq > acked_seq AND NOT force_publish
           AND attempt_id IS NULL AND acked_at IS NOT NULL AND desired_quantity = acked_quantity
+          AND channel = 'amazon'
         RETURNING id`,
       [account.channel, account.accountId],
     );
