@@ -7,9 +7,11 @@ import {
   SHOP_DOMAIN,
   shopChannelsEnv,
   SHOPIFY_BASE,
+  shopifyAvailable,
   ShopSimulator,
   WOO_ACCOUNT,
   WOO_BASE,
+  wooStock,
 } from './support/shop-publisher-system';
 
 type Reservation = { lineId: string; sku: string; channelSku: string; state: string; quantity: number };
@@ -258,5 +260,55 @@ describe('web shop orders by webhook reserve stock and lower the quantity at Ama
     ]);
     expect((await amazon.listing('TEA-IT')).history.map((h) => h.quantityAfter)).toEqual([0, 6, 5, 3, 4, 6]);
     expect((await amazon.listing('LID-IT')).history.map((h) => h.quantityAfter)).toEqual([0, 4]);
+  });
+  it("a shop's own order lowers what it shows below the cap its rules keep; the publisher puts the cap back at both shops", async () => {
+    // LID: 4 on hand, each shop capped at 2. A shop takes an order's units out of its own count
+    // before its webhook reaches us; availability then drops 4 -> 3, which the cap still shows as
+    // 2: the same quantity as acknowledged, yet the shop shows 1 until it is sent again.
+    await shops.ok('POST', `${SHOPIFY_BASE}/products`, { products: [{ sku: 'LID', available: 0 }] });
+    await shops.ok('POST', `${WOO_BASE}/products`, { products: [{ sku: 'LID', stockQuantity: 0 }] });
+    const cap = { safetyBuffer: 0, maxQuantity: 2, sharePercent: 100, zeroBelow: 0 };
+    for (const [channel, accountId] of [
+      ['shopify', SHOP_DOMAIN],
+      ['woocommerce', WOO_ACCOUNT],
+    ])
+      expect(
+        (await system.http('availability-publisher', 'PUT', `/v1/rules/${channel}/${accountId}`, cap)).status,
+      ).toBe(200);
+    const imported = await system.http('availability-publisher', 'POST', '/v1/listings/import', {
+      listings: [
+        { channel: 'shopify', accountId: SHOP_DOMAIN, channelSku: 'LID', sku: 'LID' },
+        { channel: 'woocommerce', accountId: WOO_ACCOUNT, channelSku: 'LID', sku: 'LID' },
+      ],
+    });
+    expect(imported.status).toBe(200);
+    const shopsShow = (shopify: number, woo: number) =>
+      waitFor(
+        `Shopify showing LID ${shopify}, WooCommerce ${woo}`,
+        async () =>
+          (await shopifyAvailable(shops, ['LID']))['LID'] === shopify &&
+          (await wooStock(shops, ['LID']))['LID'] === woo,
+        { timeoutMs: 45_000, intervalMs: 200 },
+      );
+    await shopsShow(2, 2);
+
+    const atShopify = await shops.ok('POST', `${SHOPIFY_BASE}/orders`, {
+      lines: [{ sku: 'LID', quantity: 1 }],
+      financialStatus: 'pending',
+    });
+    expect((await shopifyAvailable(shops, ['LID']))['LID']).toBe(1);
+    expect(await answered(atShopify.webhooks[0].deliveryId)).toBe(200);
+    await amazonShows({ 'LID-IT': 3 });
+    await shopsShow(2, 2);
+
+    const atWoo = await shops.ok('POST', `${WOO_BASE}/orders`, {
+      lines: [{ sku: 'LID', quantity: 1 }],
+      status: 'on-hold',
+    });
+    expect((await wooStock(shops, ['LID']))['LID']).toBe(1);
+    expect(await answered(atWoo.webhooks[0].deliveryId)).toBe(200);
+    await amazonShows({ 'LID-IT': 2 });
+    await shopsShow(2, 2);
+    expect(await stock('LID')).toEqual({ on_hand: 4, reserved: 2 });
   });
 });
