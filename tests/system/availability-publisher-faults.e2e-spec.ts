@@ -100,8 +100,6 @@ describe('availability-publisher: SP-API faults end at the right quantity', () =
       'pub-faults',
       ['availability-publisher'],
       publisherEnv(sim, {
-        // The first feed document goes up broken: Amazon ends that feed FATAL.
-        FAULT_CORRUPT_FEEDS: '1',
         SPAPI_MAX_ATTEMPTS: '2',
         // Amazon time: an accepted PATCH not seen by the read-back after 2 minutes (2 s here) is sent again.
         AMAZON_PATCH_VERIFY_TIMEOUT_MS: '120000',
@@ -194,6 +192,8 @@ describe('availability-publisher: SP-API faults end at the right quantity', () =
 
   it('a FATAL feed, feed polls that fail and per-message errors: visible meanwhile, right quantities once fixed', async () => {
     await sim.addFault({ operation: 'getFeed', kind: 'http500', share: 1, limit: 4 });
+    // Amazon accepts the first feed, then ends it FATAL with nothing applied.
+    await sim.addFault({ operation: 'createFeed', kind: 'fatalFeed', share: 1, limit: 1 });
     const base = { channel: 'amazon', accountId: ACCOUNT, productType: 'HOME' };
     const imported = await http('POST', '/v1/listings/import', {
       listings: [

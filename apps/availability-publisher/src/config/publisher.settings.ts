@@ -85,11 +85,6 @@ export const PublisherSettingsSchema = z.object({
   /** …and the shop clients' own retries of throttling and 5xx within one call (attempts, backoff base). */
   SHOP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   SHOP_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(250),
-  /**
-   * Fault injection for the fault tests (never in production): the first N feed documents
-   * are uploaded broken, so Amazon ends those feeds FATAL.
-   */
-  FAULT_CORRUPT_FEEDS: z.coerce.number().int().min(0).default(0),
 });
 
 export type PublisherSettings = z.infer<typeof PublisherSettingsSchema>;

@@ -72,7 +72,6 @@ export class AmazonChannelPublisher implements ChannelPublisher {
   private readonly timings: AmazonTimings;
   /** Learned feed turnaround per account (exponentially weighted). */
   private readonly feedDuration = new Map<string, number>();
-  private corruptFeedsLeft: number;
 
   constructor(
     channels: readonly AmazonAccountChannel[],
@@ -91,7 +90,6 @@ export class AmazonChannelPublisher implements ChannelPublisher {
       feedUncertainHoldMs: settings.AMAZON_FEED_UNCERTAIN_HOLD_MS / scale,
       feedSpacingMs: settings.AMAZON_FEED_WINDOW_MS / settings.AMAZON_FEEDS_PER_WINDOW / scale,
     };
-    this.corruptFeedsLeft = settings.FAULT_CORRUPT_FEEDS;
   }
 
   accounts(): ChannelAccountDescriptor[] {
@@ -280,15 +278,10 @@ export class AmazonChannelPublisher implements ChannelPublisher {
         return false;
       });
       if (sendable.length === 0) continue;
-      let content = buildQuantityFeed(
+      const content = buildQuantityFeed(
         channel.account.sellerId,
         sendable.map((i) => ({ messageId: i.itemNo, sku: i.channelSku, productType: i.productType ?? '', quantity: i.quantity })),
       );
-      if (this.corruptFeedsLeft > 0) {
-        // FAULT_CORRUPT_FEEDS (tests only): a document without its header, which Amazon ends FATAL.
-        this.corruptFeedsLeft--;
-        content = JSON.stringify({ messages: (JSON.parse(content) as { messages: unknown[] }).messages });
-      }
       let stage = 'createFeedDocument';
       try {
         const document = await channel.feeds.createFeedDocument(JSON_LISTINGS_FEED_CONTENT_TYPE, signal);
