@@ -149,6 +149,10 @@ export class ChaosSystem {
     }
     const system = new ChaosSystem(infrastructure, uniqueNamespace('chaos'), simulator, directory);
     try {
+      if (feedsPreferred(seed)) {
+        const plan = await system.sim('POST', '/_sim/usage-plans', FEED_SEED_PATCH_PLAN);
+        if (plan.status !== 200) throw new Error(`the simulator refused the PATCH plan: ${plan.status}`);
+      }
       system.traces = await TraceCapture.start();
       const env: Record<string, string> = {
         ...system.traces.env,
@@ -191,7 +195,7 @@ export class ChaosSystem {
           // Four services, a simulator and the broker on a small machine shared with other work:
           // a start (or a restart after kill -9) may take well over the default 30 s.
           startTimeoutMs: 90_000,
-          env: app === 'availability-publisher' ? { ...env, ...PUBLISHER_FAULTS } : env,
+          env: app === 'availability-publisher' ? { ...env, ...publisherEnv(seed) } : env,
         });
         system.services.set(app, service);
       }
@@ -336,11 +340,27 @@ export class ChaosSystem {
 }
 
 /**
- * The publisher's fault switch: each of its processes uploads its first two feed documents
- * broken, so the feeds it sends when PATCH is throttled end FATAL at Amazon (the simulator
- * has no control to make a feed FATAL; only a broken document does).
+ * With three SKUs the publisher's choice is PATCH (a feed pays off past hundreds of SKUs), so
+ * feeds, and the FATAL-feed fault, would never be exercised. On odd seeds Amazon (the
+ * simulator) gives the seller a PATCH usage plan of one call per 2,000 s of Amazon time (about
+ * 33 s here), and the publisher is configured with it too (it would learn it anyway from
+ * `x-amzn-RateLimit-Limit`): after a PATCH, what follows within those seconds goes by feed.
+ * Even seeds keep Amazon's plan, and PATCH.
  */
-const PUBLISHER_FAULTS = { FAULT_CORRUPT_FEEDS: '2' };
+export function feedsPreferred(seed: number): boolean {
+  return seed % 2 === 1;
+}
+
+const FEED_SEED_PATCH_PLAN = {
+  operation: 'patchListingsItem',
+  sellerId: CHAOS_SELLER_ID,
+  rate: 0.0005,
+  burst: 1,
+};
+
+function publisherEnv(seed: number): Record<string, string> {
+  return feedsPreferred(seed) ? { SPAPI_USAGE_PLANS: 'patchListingsItem=0.0005/1' } : {};
+}
 
 /**
  * Starts a stopped service. On a loaded machine a service can take longer to answer

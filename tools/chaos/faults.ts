@@ -45,6 +45,8 @@ export interface InjectionEffect {
 const STORM_MS = 3_000;
 /** How late a delayed copy arrives: newer messages of the same subjects go out meanwhile. */
 const DELAY_MS = 5_000;
+/** How long the FATAL-feed rule waits for feeds to spoil. */
+const FATAL_WINDOW_MS = 10_000;
 
 /**
  * The seed's fault schedule: every fault kind, in an order drawn from the seed. The service
@@ -216,18 +218,44 @@ async function withUsagePlansClosed(
 }
 
 /**
- * Feeds that Amazon ends FATAL: the simulator ends a feed FATAL when its document is broken,
- * and the publisher runs with its fault switch on (each process uploads its first feed
- * documents broken, see ChaosSystem). PATCH is throttled for a while, which makes a feed the
- * publisher's choice for what piles up.
+ * Feeds that Amazon ends FATAL: the simulator accepts the next two feeds and ends them FATAL
+ * with nothing applied (its `fatalFeed` rule). The rule is waited on for FATAL_WINDOW_MS,
+ * then left armed until the workload ends (feeds come when the publisher chooses them, see
+ * feedsPreferred); disarmFatalFeeds removes it and says how many it spoiled.
  */
 async function fatalFeeds(system: ChaosSystem): Promise<string> {
-  await withUsagePlansClosed(system, async () => void (await sleep(STORM_MS)), ['patchListingsItem']);
-  const [feeds] = await system.db.query<{ sent: string; fatal: string }>(
-    `SELECT count(*) AS sent, count(*) FILTER (WHERE error LIKE '%FATAL%') AS fatal
-       FROM availability.publish_attempts WHERE method = 'feed'`,
+  const { faultId } = await expect<{ faultId: string }>(
+    system.sim('POST', '/_sim/faults', { operation: 'createFeed', kind: 'fatalFeed', share: 1, limit: 2 }),
+    [201],
   );
-  return `feeds so far: ${feeds.sent} sent, ${feeds.fatal} FATAL`;
+  armedFatalFeeds.set(system, faultId);
+  const deadline = Date.now() + FATAL_WINDOW_MS;
+  let injected = await fatalFeedsInjected(system, faultId);
+  while (injected < 2 && Date.now() < deadline) {
+    await sleep(250);
+    injected = await fatalFeedsInjected(system, faultId);
+  }
+  return `${injected} made FATAL so far, the rest armed until the workload ends`;
+}
+
+const armedFatalFeeds = new WeakMap<ChaosSystem, string>();
+
+async function fatalFeedsInjected(system: ChaosSystem, faultId: string): Promise<number> {
+  const { faults } = await expect<{ faults: { id: string; injected: number }[] }>(
+    system.sim('GET', '/_sim/faults'),
+    [200],
+  );
+  return faults.find((f) => f.id === faultId)?.injected ?? 0;
+}
+
+/** Removes the FATAL-feed rule, if one is armed; returns how many feeds it made FATAL. */
+export async function disarmFatalFeeds(system: ChaosSystem): Promise<number> {
+  const faultId = armedFatalFeeds.get(system);
+  if (!faultId) return 0;
+  armedFatalFeeds.delete(system);
+  const injected = await fatalFeedsInjected(system, faultId);
+  await expect(system.sim('DELETE', `/_sim/faults/${faultId}`), [204]);
+  return injected;
 }
 
 interface SentMessage {
