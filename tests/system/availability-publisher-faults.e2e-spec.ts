@@ -34,9 +34,10 @@ const MISTYPED = ['F-TYPE-1', 'F-TYPE-2', 'F-TYPE-3'];
 
 /**
  * SP-API faults: 500s, calls that time out (and are still handled by Amazon later), an
- * ACCEPTED PATCH Amazon never applies, a FATAL feed and per-message feed errors. While a
- * fault lasts, the operations API shows the failure; once it stops, the simulator holds the
- * right quantity for every listing, and no SKU ever had a PATCH and a feed in flight at once.
+ * ACCEPTED PATCH Amazon never applies, PATCHes applied but answered with a body cut short, a
+ * FATAL feed and per-message feed errors. While a fault lasts, the operations API shows the
+ * failure; once it stops, the simulator holds the right quantity for every listing, and no SKU
+ * ever had a PATCH and a feed in flight at once.
  */
 describe('availability-publisher: SP-API faults end at the right quantity', () => {
   let sim: AmazonSimulator;
@@ -93,6 +94,7 @@ describe('availability-publisher: SP-API faults end at the right quantity', () =
       { sku: 'P-500' },
       { sku: 'P-SLOW' },
       { sku: 'P-DROP' },
+      { sku: 'P-MAL' },
       ...Array.from({ length: FEED_SKUS * PER_SKU }, (_, i) => ({ sku: feedSku(i) })),
       ...MISTYPED.map((sku) => ({ sku, productType: 'KITCHEN' })),
     ]);
@@ -106,9 +108,9 @@ describe('availability-publisher: SP-API faults end at the right quantity', () =
       }),
     );
     events = await ListingEventObserver.start(system.namespace);
-    for (const sku of ['S-500', 'S-SLOW', 'S-DROP']) await publishAvailability(sku, 5);
+    for (const sku of ['S-500', 'S-SLOW', 'S-DROP', 'S-MAL']) await publishAvailability(sku, 5);
     for (let k = 0; k < FEED_SKUS; k++) await publishAvailability(`FS-${k}`, feedQuantity(k));
-    await known('S-DROP', 5);
+    await known('S-MAL', 5);
     await known(`FS-${FEED_SKUS - 1}`, feedQuantity(FEED_SKUS - 1));
   });
 
@@ -188,6 +190,67 @@ describe('availability-publisher: SP-API faults end at the right quantity', () =
       () => events.of('listing.published', 'P-DROP').length === 1,
     );
     expect((await sim.listing('P-DROP')).history.map((h) => h.quantityAfter)).toEqual([0, 5]);
+  });
+
+  it('a PATCH Amazon applies but answers with a body cut short is a failure, never in-sync; once answers are whole the newest quantity lands', async () => {
+    // Every answer cut short: Amazon applies each PATCH, the publisher can read none of them.
+    await sim.addFault({ operation: 'patchListingsItem', kind: 'malformedBody', share: 1 });
+    try {
+      await register('P-MAL', 'S-MAL');
+      const failing = await failingWith('P-MAL', (code) => code === 'MalformedBody');
+      expect(failing.state).toBe('failing');
+      expect(failing.acknowledged).toBeNull();
+      expect(failing.error?.message).toMatch(
+        /patchListingsItem: 200 MalformedBody: response body is not JSON/,
+      );
+      const failures = await http<Failures>('GET', '/v1/failures');
+      expect(failures.body.listings.map((l) => l.channelSku)).toContain('P-MAL');
+      expect(failures.body.byCode).toContainEqual(
+        expect.objectContaining({ accountId: ACCOUNT, code: 'MalformedBody' }),
+      );
+      // Amazon has the quantity, but an answer nobody could read is no proof of it.
+      await waitFor(
+        'Amazon to apply the unreadable PATCH of 5',
+        async () => (await sim.quantity('P-MAL')) === 5,
+      );
+      expect((await listingOf('P-MAL')).state).not.toBe('in-sync');
+
+      // A newer quantity while the answers are still unreadable: it reaches Amazon the same way.
+      await publishAvailability('S-MAL', 8);
+      await known('S-MAL', 8);
+      await waitFor(
+        'Amazon to apply the unreadable PATCH of 8',
+        async () => (await sim.quantity('P-MAL')) === 8,
+        { timeoutMs: 30_000 },
+      );
+      const stillFailing = await listingOf('P-MAL');
+      expect(stillFailing.state).not.toBe('in-sync');
+      expect(stillFailing.acknowledged).toBeNull();
+      expect(stillFailing.error?.code).toBe('MalformedBody');
+    } finally {
+      await sim.clearFaults();
+    }
+
+    await settledAt('P-MAL', 8);
+    const settled = await listingOf('P-MAL');
+    expect(settled.error).toBeNull();
+    expect(settled.acknowledged).toMatchObject({ quantity: 8, method: 'patch' });
+    await waitFor(
+      'no PATCH of P-MAL left to apply',
+      async () => (await sim.listing('P-MAL')).pendingPatches === 0,
+    );
+    // Every PATCH the publisher could not read was applied, in order: 5 never came back after 8.
+    const quantities = (await sim.listing('P-MAL')).history
+      .filter((h) => h.source === 'patch')
+      .map((h) => h.quantityAfter);
+    const firstEight = quantities.indexOf(8);
+    expect(firstEight).toBeGreaterThan(0);
+    expect(new Set(quantities.slice(0, firstEight))).toEqual(new Set([5]));
+    expect(new Set(quantities.slice(firstEight))).toEqual(new Set([8]));
+    expect(await sim.quantity('P-MAL')).toBe(8);
+    await waitFor('listing.published for P-MAL', () =>
+      events.of('listing.published', 'P-MAL').some((e) => (e.payload as { quantity: number }).quantity === 8),
+    );
   });
 
   it('a FATAL feed, feed polls that fail and per-message errors: visible meanwhile, right quantities once fixed', async () => {

@@ -41,7 +41,8 @@ interface Problem {
  * REST API), the real broker and database: one availability change reaches Amazon and both
  * shops with each account's rules applied; a burst costs one call per shop; throttling and
  * 5xx at the shops are retried, show as failures meanwhile, and end at the right quantity;
- * a SKU the shop does not have is a visible failure.
+ * so do answers cut short after the shop applied the call, with no older quantity landing
+ * late; a SKU the shop does not have is a visible failure.
  */
 describe('availability-publisher: Shopify and WooCommerce beside Amazon', () => {
   let amazon: AmazonSimulator;
@@ -88,13 +89,14 @@ describe('availability-publisher: Shopify and WooCommerce beside Amazon', () => 
     shops = await ShopSimulator.start();
     // The shops know their products before the publisher first looks them up.
     await shops.ok('POST', `${SHOPIFY_BASE}/products`, {
-      products: ['MUG-S', 'SET-S', 'BURST-S', 'THR-S'].map((sku) => ({ sku, available: 0 })),
+      products: ['MUG-S', 'SET-S', 'BURST-S', 'THR-S', 'MAL-S'].map((sku) => ({ sku, available: 0 })),
     });
     await shops.ok('POST', `${WOO_BASE}/products`, {
       products: [
         { sku: 'MUG-W', stockQuantity: 0 },
         { sku: 'BURST-W', stockQuantity: 0 },
         { sku: 'FLT-W', stockQuantity: 0 },
+        { sku: 'MAL-W', stockQuantity: 0 },
         {
           sku: 'TEE-W',
           variations: [
@@ -126,6 +128,7 @@ describe('availability-publisher: Shopify and WooCommerce beside Amazon', () => 
       ['THR', 1],
       ['FLT', 1],
       ['GHOST', 3],
+      ['MAL', 4],
     ] as const) {
       await publishAvailability(sku, available);
       await known(sku, available);
@@ -426,6 +429,96 @@ describe('availability-publisher: Shopify and WooCommerce beside Amazon', () => 
       (await shopCalls(shops, 'woocommerce', 'products.batch')).throttled - throttledBefore,
     ).toBeGreaterThanOrEqual(1);
     await shops.ok('PUT', `${WOO_BASE}/rate-limit`, { requestsPerSecond: 25, burst: 50 });
+  }, 120_000);
+
+  it('answers cut short after the shops took the quantity: failures meanwhile, never in-sync on them, the newest quantity once answers are whole', async () => {
+    // Each shop applies every quantity call, then answers 200 with half its JSON.
+    await shops.ok('POST', '/_sim/faults', {
+      platform: 'shopify',
+      operation: 'inventorySetQuantities',
+      kind: 'malformedBody',
+      share: 1,
+    });
+    await shops.ok('POST', '/_sim/faults', {
+      platform: 'woocommerce',
+      operation: 'products.batch',
+      kind: 'malformedBody',
+      share: 1,
+    });
+    try {
+      const imported = await http('POST', '/v1/listings/import', {
+        listings: [
+          {
+            channel: 'shopify',
+            accountId: SHOP_DOMAIN,
+            channelSku: 'MAL-S',
+            sku: 'MAL',
+            rules: { safetyBuffer: 0, sharePercent: 100 },
+          },
+          { channel: 'woocommerce', accountId: WOO_ACCOUNT, channelSku: 'MAL-W', sku: 'MAL' },
+        ],
+      });
+      expect(imported.status).toBe(200);
+      const failing = await waitFor(
+        'both listings failing on an unreadable answer',
+        async () => {
+          const ls = await Promise.all([listing('shopify', 'MAL-S'), listing('woocommerce', 'MAL-W')]);
+          return ls.every((l) => l.state === 'failing' && l.error !== null) ? ls : undefined;
+        },
+        { timeoutMs: 30_000 },
+      );
+      for (const l of failing) {
+        expect(l.acknowledged).toBeNull();
+        expect(l.error?.code).toBe('MalformedAnswer');
+      }
+      expect(failing[0].error?.message).toMatch(/^the answer could not be read \(HTTP 200\): /);
+      expect(failing[1].error?.message).toBe('the answer is not valid JSON');
+      const failures = await http<{ listings: { channelSku: string }[]; byCode: { code: string }[] }>(
+        'GET',
+        '/v1/failures',
+      );
+      expect(failures.body.listings.map((l) => l.channelSku)).toEqual(
+        expect.arrayContaining(['MAL-S', 'MAL-W']),
+      );
+      expect(failures.body.byCode).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ channel: 'shopify', code: 'MalformedAnswer' }),
+          expect.objectContaining({ channel: 'woocommerce', code: 'MalformedAnswer' }),
+        ]),
+      );
+      // The shops hold the quantity although no answer could say so.
+      await atShops({ 'MAL-S': 4 }, { 'MAL-W': 4 });
+
+      // A newer quantity while the answers are still unreadable: it reaches the shops the same way.
+      await publishAvailability('MAL', 6);
+      await known('MAL', 6);
+      await atShops({ 'MAL-S': 6 }, { 'MAL-W': 6 });
+      for (const l of await Promise.all([listing('shopify', 'MAL-S'), listing('woocommerce', 'MAL-W')])) {
+        expect(l.state).not.toBe('in-sync');
+        expect(l.acknowledged).toBeNull();
+      }
+    } finally {
+      await shops.ok('DELETE', '/_sim/faults');
+    }
+
+    await inSync([
+      ['shopify', 'MAL-S'],
+      ['woocommerce', 'MAL-W'],
+    ]);
+    for (const l of await Promise.all([listing('shopify', 'MAL-S'), listing('woocommerce', 'MAL-W')])) {
+      expect(l.error).toBeNull();
+      expect(l.acknowledged).toMatchObject({ quantity: 6, method: 'api' });
+    }
+    await atShops({ 'MAL-S': 6 }, { 'MAL-W': 6 });
+    // Every call whose answer was lost took effect, in order: 4 never came back after 6.
+    const shopify = (await apiChanges(shops, 'shopify', 'MAL-S')) as { quantityAfterChange: number }[];
+    const woo = (await apiChanges(shops, 'woocommerce', 'MAL-W')) as { stockQuantity: number }[];
+    for (const quantities of [shopify.map((c) => c.quantityAfterChange), woo.map((c) => c.stockQuantity)]) {
+      const firstSix = quantities.indexOf(6);
+      expect(firstSix).toBeGreaterThan(0);
+      expect(new Set(quantities.slice(0, firstSix))).toEqual(new Set([4]));
+      expect(new Set(quantities.slice(firstSix))).toEqual(new Set([6]));
+    }
   }, 120_000);
 
   it('shows a SKU the shop does not have as a failure, without holding back the shop’s other listings', async () => {

@@ -64,18 +64,79 @@ describe('Amazon faults: retried within the plan, refused ends failed, never con
   it('an applied confirmation whose answer was lost is found at Amazon, not sent again', async () => {
     const { sim } = env;
     // Amazon applies the package, then the connection drops: the sender cannot know.
-    await sim.control('POST', '/_sim/faults', { operation: 'confirmShipment', kind: 'connectionReset', phase: 'after', limit: 1 });
+    await sim.control('POST', '/_sim/faults', {
+      operation: 'confirmShipment',
+      kind: 'connectionReset',
+      phase: 'after',
+      limit: 1,
+    });
     const before = await sim.stats('confirmShipment');
     const { order, shipmentId } = await shipOne();
 
     const shipment = await waitForShipment(env.system, shipmentId, ['confirmed', 'failed']);
     expect(shipment.status).toBe('confirmed');
-    expect(shipment.packages[0].notification).toMatchObject({ confirmedBy: 'reconciliation', attempts: 2, verification: 'applied' });
+    expect(shipment.packages[0].notification).toMatchObject({
+      confirmedBy: 'reconciliation',
+      attempts: 2,
+      verification: 'applied',
+    });
     const packages = await sim.packages(order.orderId);
     expect(packages).toHaveLength(1);
     expect(packages[0].trackingNumber).toBe(`TRK-F${counter}`);
     expect((await sim.stats('confirmShipment')).calls - before.calls).toBe(1);
-    await waitFor('one shipment.confirmed', () => env.events.of('shipment.confirmed', shipmentId).length === 1);
+    await waitFor(
+      'one shipment.confirmed',
+      () => env.events.of('shipment.confirmed', shipmentId).length === 1,
+    );
+  });
+
+  it('an applied confirmation answered with a body cut short shows as unknown, is found at Amazon once it can be read, and is not sent again', async () => {
+    const { sim, system } = env;
+    // Amazon applies every confirmation and cuts every answer short, the look-ups of the order too.
+    await sim.control('POST', '/_sim/faults', {
+      operation: 'confirmShipment',
+      kind: 'malformedBody',
+      share: 1,
+    });
+    await sim.control('POST', '/_sim/faults', { operation: 'getOrder', kind: 'malformedBody', share: 1 });
+    const before = await sim.stats('confirmShipment');
+    const { order, shipmentId } = await shipOne();
+
+    const unknown = await waitFor(
+      'the unreadable answer visible on the shipment',
+      async () => {
+        const s = (await notifier(system, 'GET', `/v1/shipments/${shipmentId}`)).body;
+        return s.status === 'sent' && s.packages[0].notification.lastError?.code === 'MalformedBody'
+          ? s
+          : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
+    expect(unknown.packages[0].notification.state).toBe('sent');
+    expect(unknown.packages[0].notification.lastError.message).toMatch(/response body is not JSON/);
+    // Amazon has the package; the notifier neither claims it nor sends it again while it cannot look.
+    expect(await sim.packages(order.orderId)).toHaveLength(1);
+    expect(env.events.of('shipment.confirmed', shipmentId)).toEqual([]);
+
+    await sim.control('DELETE', '/_sim/faults');
+    const shipment = await waitForShipment(system, shipmentId, ['confirmed', 'failed']);
+    expect(shipment.status).toBe('confirmed');
+    expect(shipment.packages[0].notification).toMatchObject({
+      confirmedBy: 'reconciliation',
+      verification: 'applied',
+    });
+    expect(shipment.packages[0].notification.attempts).toBeGreaterThanOrEqual(2);
+    const packages = await sim.packages(order.orderId);
+    expect(packages).toHaveLength(1);
+    expect(packages[0].trackingNumber).toBe(`TRK-F${counter}`);
+    await waitFor(
+      'one shipment.confirmed',
+      () => env.events.of('shipment.confirmed', shipmentId).length === 1,
+    );
+    // Nothing sent late either: one confirmShipment, one event.
+    await sleep(500);
+    expect(env.events.of('shipment.confirmed', shipmentId)).toHaveLength(1);
+    expect((await sim.stats('confirmShipment')).calls - before.calls).toBe(1);
   });
 
   it('429s are retried within the usage plan until every package is confirmed once', async () => {
@@ -88,16 +149,29 @@ describe('Amazon faults: retried within the plan, refused ends failed, never con
     for (let i = 0; i < 4; i++) {
       const order = await sim.createOrder([{ sku: `SKU-T${i}`, quantity: 1 }]);
       await announceOrder(system, order, 'confirmed');
-      const res = await notifier(system, 'POST', '/v1/shipments', shipmentFor(order, { carrier: 'UPS', trackingNumber: `1Z-${i}` }), {
-        'idempotency-key': `throttle-${i}`,
-      });
+      const res = await notifier(
+        system,
+        'POST',
+        '/v1/shipments',
+        shipmentFor(order, { carrier: 'UPS', trackingNumber: `1Z-${i}` }),
+        {
+          'idempotency-key': `throttle-${i}`,
+        },
+      );
       orders.push(order);
       ids.push(res.body.id);
     }
-    const manifest = await notifier(system, 'POST', '/v1/manifests', { shipmentIds: ids }, { 'idempotency-key': 'throttle-manifest' });
+    const manifest = await notifier(
+      system,
+      'POST',
+      '/v1/manifests',
+      { shipmentIds: ids },
+      { 'idempotency-key': 'throttle-manifest' },
+    );
     await notifier(system, 'POST', `/v1/manifests/${manifest.body.id}/ship`);
 
-    for (const id of ids) expect((await waitForShipment(system, id, ['confirmed', 'failed'], 40_000)).status).toBe('confirmed');
+    for (const id of ids)
+      expect((await waitForShipment(system, id, ['confirmed', 'failed'], 40_000)).status).toBe('confirmed');
     const after = await sim.stats('confirmShipment');
     expect(after.succeeded - before.succeeded).toBe(4);
     expect(after.throttled - before.throttled).toBeGreaterThan(0);
@@ -117,7 +191,11 @@ describe('Amazon faults: retried within the plan, refused ends failed, never con
 
     const failed = await waitForShipment(system, shipmentId, ['failed', 'confirmed']);
     expect(failed.status).toBe('failed');
-    expect(failed.packages[0].notification).toMatchObject({ state: 'failed', attempts: 1, channelCarrierCode: 'TNT' });
+    expect(failed.packages[0].notification).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      channelCarrierCode: 'TNT',
+    });
     expect(failed.packages[0].notification.lastError).toMatchObject({
       code: 'InvalidInput',
       message: 'carrierCode "TNT" is not a valid carrier code',

@@ -365,6 +365,97 @@ describe('shipments to Shopify and WooCommerce (shop simulator) beside Amazon (S
     }
   });
 
+  it('answers cut short after the shop took the shipment: the error shows, the shipment ends confirmed, nothing is created twice', async () => {
+    const { system, shops, events } = env;
+    const malShopify = await createShopifyOrder(shops, [{ sku: 'MAL-SHOP', quantity: 1 }]);
+    await announceShopOrder(system, malShopify);
+    const malWoo = await createWooOrder(shops, [{ sku: 'MAL-WOO', quantity: 1 }]);
+    await announceShopOrder(system, malWoo);
+
+    // Each write is applied, then answered 200 with half its JSON: Shopify's fulfillmentCreate,
+    // WooCommerce's order update (tracking, status) and its customer note.
+    for (const fault of [
+      { platform: 'shopify', operation: 'fulfillmentCreate' },
+      { platform: 'woocommerce', operation: 'orders.update' },
+      { platform: 'woocommerce', operation: 'orders.notes.create' },
+    ])
+      await shops.ok('POST', '/_sim/faults', { ...fault, kind: 'malformedBody', share: 1 });
+    let ids: string[];
+    try {
+      ids = [
+        await accept(
+          {
+            ...shopShipmentFor(malShopify, { carrier: 'BRT', trackingNumber: 'MAL-BRT-1' }),
+            sendImmediately: true,
+          },
+          'malformed-shopify',
+        ),
+        await accept(
+          {
+            ...shopShipmentFor(malWoo, { carrier: 'BRT', trackingNumber: 'MAL-BRT-2' }),
+            sendImmediately: true,
+          },
+          'malformed-woo',
+        ),
+      ];
+      const [shopifyShipment, wooShipment] = [
+        await waitForShipment(system, ids[0], ['confirmed', 'failed'], 45_000),
+        await waitForShipment(system, ids[1], ['confirmed', 'failed'], 45_000),
+      ];
+
+      // Shopify: the unreadable answer is an unknown outcome, and the look-up finds the fulfillment.
+      expect(shopifyShipment.status).toBe('confirmed');
+      expect(shopifyShipment.packages[0].notification).toMatchObject({
+        confirmedBy: 'reconciliation',
+        attempts: 2,
+        verification: 'applied',
+      });
+      expect(shopifyShipment.packages[0].notification.lastError).toMatchObject({
+        code: 'MALFORMED',
+        message: expect.stringMatching(/^the answer could not be read \(HTTP 200\)/),
+      });
+      // WooCommerce: the order update was unreadable on every try; the next attempt finds the tracking
+      // there, adds only the note, and reads the notes back when that answer is unreadable too.
+      expect(wooShipment.status).toBe('confirmed');
+      expect(wooShipment.packages[0].notification).toMatchObject({ confirmedBy: 'response', attempts: 2 });
+      expect(wooShipment.packages[0].notification.lastError).toMatchObject({
+        code: 'HTTP_200',
+        message: 'the answer is not valid JSON',
+      });
+      // One fulfillmentCreate, one customer note were ever sent.
+      const { faults } = await shops.ok('GET', '/_sim/faults');
+      expect(Object.fromEntries(faults.map((f: Json) => [f.operation, f.injected] as const))).toMatchObject({
+        fulfillmentCreate: 1,
+        'orders.notes.create': 1,
+      });
+    } finally {
+      await shops.ok('DELETE', '/_sim/faults');
+    }
+
+    for (const id of ids) {
+      await waitFor(`shipment.confirmed for ${id}`, () => events.of('shipment.confirmed', id).length === 1);
+      await waitFor(`verification of ${id}`, async () => {
+        const res = await notifier(system, 'GET', `/v1/shipments/${id}`);
+        return res.body.packages[0].notification.verification === 'applied';
+      });
+    }
+    await sleep(1000);
+    for (const id of ids) {
+      expect(events.of('shipment.confirmed', id)).toHaveLength(1);
+      expect(events.of('shipment.failed', id)).toEqual([]);
+    }
+    const fulfillments = await shopifyFulfillments(shops, malShopify.orderId);
+    expect(fulfillments).toHaveLength(1);
+    expect(fulfillments[0].tracking[0]).toMatchObject({ company: 'BRT', number: 'MAL-BRT-1' });
+    expect((await shopifyOrder(shops, malShopify.orderId)).fulfillmentStatus).toBe('fulfilled');
+    const view = await wooOrder(shops, malWoo.orderId);
+    expect(view.status).toBe('completed');
+    expect(view.trackingItems).toEqual([
+      expect.objectContaining({ custom_tracking_provider: 'BRT', tracking_number: 'MAL-BRT-2' }),
+    ]);
+    expect(view.notes.filter((n: Json) => n.customerNote)).toHaveLength(1);
+  });
+
   it('a carrier without a mapping goes to the shops as written (free text), while Amazon holds it', async () => {
     const { system, sim, shops } = env;
     const freeShopify = await createShopifyOrder(shops, [{ sku: 'FREE-SHOP', quantity: 1 }]);

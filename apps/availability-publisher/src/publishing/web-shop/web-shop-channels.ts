@@ -114,6 +114,9 @@ export function classifyWooCommerceError(error: unknown): ShopCallFailure {
 /** A stable code for operators: the shop's own when it gave one (THROTTLED, woocommerce_rest_…), else the kind and status. */
 function codeOf(kind: string, details: { status?: number; code?: string }): string {
   if (details.code) return details.code;
+  // A call that failed with a 2xx status had an answer that could not be read (WooCommerce's
+  // client files it as transient, to retry it): the shop was there, it was not unavailable.
+  if (details.status !== undefined && details.status >= 200 && details.status < 300) return 'MalformedAnswer';
   const name =
     {
       throttled: 'Throttled',

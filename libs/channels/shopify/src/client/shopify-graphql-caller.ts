@@ -183,6 +183,17 @@ function classify(
   }
   if (error instanceof HttpResponseError) {
     const status = statusOf(error);
+    // The library reports a 2xx it could not parse (a body cut short) as an error response: the
+    // call was handled and may have taken effect, so it is unreadable, not refused.
+    if (status !== undefined && status >= 200 && status < 300) {
+      return {
+        error: new ShopifyApiError(
+          'malformed',
+          operation,
+          `the answer could not be read (HTTP ${status}): ${unreadableReason(error) ?? error.message}`,
+        ),
+      };
+    }
     const kind: ShopifyErrorKind = status === 408 || status === 429 ? 'transient' : 'rejected';
     return { error: new ShopifyApiError(kind, operation, error.message, { status }) };
   }
@@ -199,6 +210,12 @@ function classify(
       error instanceof Error ? error.message : String(error),
     ),
   };
+}
+
+/** Why the library could not read a body: the client's own message (`Unexpected end of JSON input`). */
+function unreadableReason(error: { response: unknown }): string | undefined {
+  const message = record(record(record(error.response)['body'])['errors'])['message'];
+  return typeof message === 'string' ? message : undefined;
 }
 
 function statusOf(error: { response: unknown }): number | undefined {
