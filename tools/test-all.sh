@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of the repository against the real broker and database, then prints
-# one closing line `N passed, N failed` computed from Jest's JSON report.
+# one closing line `N passed, N failed` computed from Jest's JSON reports.
+#
+# Two lanes side by side: the system tests (tests/system: the services as processes, one suite
+# at a time, since two of them side by side on a 2-core machine made timing-bound tests flaky)
+# and every other project (unit and integration tests, in-process), also one suite at a time.
+# The second lane's output is kept in tmp/jest-projects.log and printed when it ends. Arguments
+# (a path, -t, --selectProjects…) run one Jest over everything instead, as before.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,12 +17,44 @@ bash tools/ensure-tooling.sh
 npx nx show projects >/dev/null 2>&1 || true
 
 mkdir -p tmp
-report=tmp/jest-report.json
-rm -f "$report"
-# One suite at a time by default: the system tests start several processes each, and two suites
-# side by side on a 2-core machine made timing-bound tests flaky. JEST_MAX_WORKERS=2 halves the time.
-npx jest --ci --json --outputFile="$report" --maxWorkers="${JEST_MAX_WORKERS:-1}" "$@"
-status=$?
-node tools/jest/summary.mjs "$report"
+workers="${JEST_MAX_WORKERS:-1}"
+
+if [ $# -gt 0 ]; then
+  report=tmp/jest-report.json
+  rm -f "$report"
+  npx jest --ci --json --outputFile="$report" --maxWorkers="$workers" "$@"
+  status=$?
+  node tools/jest/summary.mjs "$report"
+  summary=$?
+  [ $status -eq 0 ] && [ $summary -eq 0 ]
+  exit
+fi
+
+# The services' build, once, before either lane needs it (the system project's globalSetup
+# finds it up to date).
+node tools/build.mjs || exit 1
+
+system_report=tmp/jest-system.json
+projects_report=tmp/jest-projects.json
+projects_log=tmp/jest-projects.log
+rm -f "$system_report" "$projects_report" "$projects_log"
+projects=$(node -e '
+  const config = require("./jest.config.js");
+  const path = require("node:path");
+  const names = config.projects.map((p) => require(path.resolve(p.replace("<rootDir>", "."), "jest.config.js")).displayName);
+  console.log(names.filter((n) => n !== "system").join(" "));
+')
+
+npx jest --ci --json --outputFile="$projects_report" --maxWorkers="$workers" --selectProjects $projects \
+  >"$projects_log" 2>&1 &
+projects_pid=$!
+npx jest --ci --json --outputFile="$system_report" --maxWorkers="$workers" --selectProjects system
+system_status=$?
+wait "$projects_pid"
+projects_status=$?
+echo "---- unit and integration tests (every project but system) ----"
+cat "$projects_log"
+
+node tools/jest/summary.mjs "$system_report" "$projects_report"
 summary=$?
-[ $status -eq 0 ] && [ $summary -eq 0 ]
+[ $system_status -eq 0 ] && [ $projects_status -eq 0 ] && [ $summary -eq 0 ]
