@@ -36,6 +36,20 @@ export interface RunOptions extends WorkloadOptions {
   /** The fault schedule's profile: `long` kills every service, `ci` one (see faultSchedule). */
   scheduleProfile?: ScheduleProfile;
   log?: (line: string) => void;
+  /**
+   * Given the system once it converged, instead of stopping it: the caller stops it (the
+   * checker's own test corrupts the state of seed 1's system rather than starting another).
+   */
+  keep?: (settled: SettledSystem) => void;
+}
+
+/** A system that converged, with what the checker needs to judge it. */
+export interface SettledSystem {
+  system: ChaosSystem;
+  model: ExpectedState;
+  orderIds: Map<string, string>;
+  /** Dead letters the injected poison left (the checker expects exactly these). */
+  poisonInjected: number;
 }
 
 export const CI_RUN: RunOptions = {
@@ -100,6 +114,7 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
   const model = expectedState(workload);
   const starting = Date.now();
   const system = await ChaosSystem.start(seed);
+  let kept = false;
   try {
     const orderIds = new Map<string, string>();
     await setUp(system, workload);
@@ -160,7 +175,7 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
       )
       .catch(() => [undefined]);
     if (feeds) log(`seed ${seed}: the publisher sent ${feeds.sent} feeds`);
-    return {
+    const report: SeedReport = {
       seed,
       orders: model.orders.size,
       operations: workload.buyer.length + workload.erp.length + workload.shipping.length,
@@ -171,11 +186,16 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
       workloadMs: lastFaultAt - started,
       feeds: feeds ? { sent: Number(feeds.sent), fatal: spoiled } : null,
     };
+    if (options.keep && convergenceMs !== null) {
+      options.keep({ system, model, orderIds, poisonInjected });
+      kept = true;
+    }
+    return report;
   } catch (error) {
     log(`seed ${seed} failed: ${(error as Error).stack}\n${system.logs()}`);
     throw error;
   } finally {
-    await system.stop();
+    if (!kept) await system.stop();
   }
 }
 
@@ -183,7 +203,7 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
 export async function withSettledSystem<T>(
   seed: number,
   options: RunOptions,
-  inspect: (system: ChaosSystem, model: ExpectedState, orderIds: Map<string, string>) => Promise<T>,
+  inspect: (settled: SettledSystem) => Promise<T>,
 ): Promise<T> {
   const workload = generateWorkload(seed, options);
   const model = expectedState(workload);
@@ -197,7 +217,7 @@ export async function withSettledSystem<T>(
       if (Date.now() > deadline) throw new Error('the system did not converge without faults');
       await sleep(2_000);
     }
-    return await inspect(system, model, orderIds);
+    return await inspect({ system, model, orderIds, poisonInjected: 0 });
   } finally {
     await system.stop();
   }
