@@ -7,6 +7,7 @@ import {
   profile,
   quantityAfterRules,
   runSeed,
+  spanTexts,
   withSettledSystem,
   type ChannelRules,
   type SeedReport,
@@ -196,7 +197,7 @@ describe('the checker', () => {
       expect(held.some((res) => res.body.buyerData.state === 'stored')).toBe(true);
       // And it had something to read: every service's output, and spans from every service.
       for (const service of system.services.values()) expect(service.logs.length).toBeGreaterThan(0);
-      const spanSources = new Set(system.traces!.spans().map((s) => s.source.split(' ')[0]));
+      const spanSources = new Set(spanTexts(system.traces).map((s) => s.source.split(' ')[0]));
       expect([...spanSources].sort()).toEqual(
         expect.arrayContaining([
           'trace:availability-publisher',

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { waitFor } from '@holdfast/testing';
+import { OtlpCollector, waitFor, type CollectedSpan } from '@holdfast/testing';
 import { HoldfastSystem } from './support/holdfast-system';
-import { OtlpCollector, type CollectedSpan } from './support/otlp-collector';
 import { ACCOUNT, AmazonSimulator, IT, publisherEnv } from './support/publisher-system';
 
 const SKU = 'TRACE-MUG';

@@ -1,7 +1,6 @@
 import { createEnvelope } from '@holdfast/contracts';
-import { waitFor } from '@holdfast/testing';
+import { OtlpCollector, waitFor } from '@holdfast/testing';
 import { amazonOrder, HoldfastSystem } from './support/holdfast-system';
-import { OtlpCollector } from './support/otlp-collector';
 
 /**
  * One order is one trace: the test plays order-ingest's part (a root span whose context

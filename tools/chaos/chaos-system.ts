@@ -1,4 +1,5 @@
 import {
+  OtlpCollector,
   freePort,
   ServiceProcess,
   SpApiSimulatorProcess,
@@ -11,7 +12,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ChaosDatabase, PrivateBroker, PrivateDatabase } from './infrastructure';
-import { TraceCapture } from './trace-capture';
 import { FaultProxy } from './tcp-proxy';
 
 export const CHAOS_ACCOUNT = 'chaos-seller';
@@ -112,7 +112,7 @@ export class ChaosSystem {
   readonly services = new Map<ServiceName, ServiceProcess>();
   readonly db: ChaosDatabase;
   /** Every span the services export (the PII scan reads them). */
-  traces?: TraceCapture;
+  traces?: OtlpCollector;
   /** Amazon time runs this many times faster in the simulator and in the services. */
   readonly timeScale = TIME_SCALE;
 
@@ -153,7 +153,8 @@ export class ChaosSystem {
         const plan = await system.sim('POST', '/_sim/usage-plans', FEED_SEED_PATCH_PLAN);
         if (plan.status !== 200) throw new Error(`the simulator refused the PATCH plan: ${plan.status}`);
       }
-      system.traces = await TraceCapture.start();
+      // Spans batched for a second: the scan reads them after the workload, not as they happen.
+      system.traces = await OtlpCollector.start({ scheduleDelayMs: 1_000 });
       const env: Record<string, string> = {
         ...system.traces.env,
         // Everything down to info is kept, so the PII scan reads what an operator's logs would hold.

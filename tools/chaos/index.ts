@@ -6,5 +6,4 @@ export * from './pii';
 export * from './runner';
 export * from './seeded-random';
 export * from './stale';
-export * from './trace-capture';
 export * from './workload';

@@ -1,5 +1,5 @@
 import { SERVICES, type ChaosSystem } from './chaos-system';
-import type { CapturedText } from './trace-capture';
+import type { OtlpCollector } from '@holdfast/testing';
 
 /**
  * "No PII in logs, messages, dead-letter queues or traces": the buyers' personal data Amazon
@@ -21,7 +21,19 @@ export interface PiiValue {
 }
 
 /** Where something was found: `log:<service>`, `message:<outbox>`, `dead-letter:<queue>`, `trace:<service>`. */
-export type PiiText = CapturedText;
+export interface PiiText {
+  source: string;
+  text: string;
+}
+
+/** Every span the services exported, as `trace:<service> <span name>` and the span as it arrived. */
+export function spanTexts(traces: OtlpCollector | undefined): PiiText[] {
+  if (!traces) return [];
+  return [
+    ...traces.spans.map((span) => ({ source: `trace:${span.service} ${span.name}`, text: span.raw })),
+    ...traces.unreadable.map((text) => ({ source: 'trace:?', text })),
+  ];
+}
 
 export interface PiiLeak {
   source: string;
@@ -93,7 +105,7 @@ export async function writtenTexts(system: ChaosSystem, deadLetterQueues?: strin
   }
   for (const [queue, bodies] of Object.entries(await peekDeadLetters(system, deadLetterQueues)))
     for (const body of bodies) texts.push({ source: `dead-letter:${queue}`, text: body });
-  for (const span of system.traces?.spans() ?? []) texts.push(span);
+  texts.push(...spanTexts(system.traces));
   return texts;
 }
 

@@ -5,3 +5,4 @@ export * from './service-process';
 export * from './shop-simulator-process';
 export * from './webhook-receiver';
 export * from './sp-api-simulator-process';
+export * from './otlp-collector';

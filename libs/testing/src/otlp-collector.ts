@@ -11,6 +11,8 @@ export interface CollectedSpan {
   attributes: Record<string, string | number | boolean>;
   /** Span ids this span links to (a batch done for several changes). */
   links: { traceId: string; spanId: string }[];
+  /** The span as exported, after its resource: every name, attribute, event and status message (scans read it). */
+  raw: string;
 }
 
 interface OtlpValue {
@@ -39,26 +41,34 @@ function valueOf(v: OtlpValue): string | number | boolean {
 
 /**
  * An OTLP/HTTP trace receiver in the test process (the services export `http/json` to it):
- * every span the processes end, with its service, parent, kind, attributes and links.
+ * every span the processes end, with its service, parent, kind, attributes and links, and the
+ * span as it arrived. The tracing tests follow traces through it; the chaos runner scans it for
+ * buyer data.
  */
 export class OtlpCollector {
   readonly spans: CollectedSpan[] = [];
+  /** Bodies that were not OTLP JSON, kept whole. */
+  readonly unreadable: string[] = [];
 
   private readonly server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
       try {
-        this.receive(Buffer.concat(chunks).toString('utf8'));
+        this.receive(text);
       } catch {
-        // not JSON: ignored (the tests assert on what they can read)
+        this.unreadable.push(text);
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
 
-  static async start(): Promise<OtlpCollector> {
-    const collector = new OtlpCollector();
+  /** `scheduleDelayMs`: how long the services' span processors batch before exporting. */
+  private constructor(private readonly scheduleDelayMs: number) {}
+
+  static async start(options: { scheduleDelayMs?: number } = {}): Promise<OtlpCollector> {
+    const collector = new OtlpCollector(options.scheduleDelayMs ?? 100);
     await new Promise<void>((r) => collector.server.listen(0, '127.0.0.1', r));
     return collector;
   }
@@ -70,7 +80,7 @@ export class OtlpCollector {
       OTEL_SDK_DISABLED: 'false',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
       OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_BSP_SCHEDULE_DELAY: String(this.scheduleDelayMs),
     };
   }
 
@@ -102,6 +112,7 @@ export class OtlpCollector {
     for (const rs of body.resourceSpans ?? []) {
       const service =
         rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
+      const resource = JSON.stringify(rs.resource ?? {});
       for (const ss of rs.scopeSpans ?? []) {
         for (const s of ss.spans ?? []) {
           this.spans.push({
@@ -113,6 +124,7 @@ export class OtlpCollector {
             kind: s.kind ?? 0,
             attributes: Object.fromEntries((s.attributes ?? []).map((a) => [a.key, valueOf(a.value)])),
             links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId })),
+            raw: `${resource} ${JSON.stringify(s)}`,
           });
         }
       }
