@@ -72,7 +72,10 @@ const NETWORK_CODES = new Set([
  * calls through the amazon-sp-api package (raw result, so status and headers are
  * ours to read), teaches the limiter from `x-amzn-RateLimit-Limit` and 429s, and retries
  * with jittered exponential backoff, capped. A 429 is always safe to retry (Amazon did
- * nothing); a 5xx or a timeout only when the caller says the operation is idempotent.
+ * nothing); a 5xx or a timeout only when the caller says the operation is idempotent. A call
+ * that got no answer at all (timeout, connection lost) may still be handled by Amazon later:
+ * where a late copy could land after a newer call (a quantity PATCH), the caller turns off
+ * `retryUnanswered` and handles the unknown outcome itself.
  */
 export class SpApiCaller {
   private readonly maxAttempts: number;
@@ -98,7 +101,11 @@ export class SpApiCaller {
   async call<T>(
     operation: SpApiOperation,
     request: SpApiRequest,
-    { idempotent = true, signal }: { idempotent?: boolean; signal?: AbortSignal } = {},
+    {
+      idempotent = true,
+      retryUnanswered = idempotent,
+      signal,
+    }: { idempotent?: boolean; retryUnanswered?: boolean; signal?: AbortSignal } = {},
   ): Promise<SpApiResponse<T>> {
     for (let attempt = 1; ; attempt++) {
       const takenAt = await this.limiter.acquire(this.account, operation, signal);
@@ -109,7 +116,9 @@ export class SpApiCaller {
       } catch (error) {
         this.limiter.settle(this.account, operation, takenAt);
         const e = error instanceof SpApiError ? error : this.classifyThrown(operation, error);
-        const retry = e.kind === 'throttled' || (e.kind === 'transient' && idempotent);
+        const retry =
+          e.kind === 'throttled' ||
+          (e.kind === 'transient' && idempotent && (e.status !== null || retryUnanswered));
         if (!retry || attempt >= this.maxAttempts) throw e;
         const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
         await this.sleep(ceiling / 2 + this.random() * (ceiling / 2)); // "equal jitter"

@@ -46,7 +46,10 @@ export class SpApiAmazonListings implements AmazonListings {
           operation: 'getListingsItem',
           endpoint: 'listingsItems',
           path: { sellerId: this.sellerId, sku: input.sku },
-          query: { marketplaceIds: [input.marketplaceId], includedData: ['summaries', 'fulfillmentAvailability'] },
+          query: {
+            marketplaceIds: [input.marketplaceId],
+            includedData: ['summaries', 'fulfillmentAvailability'],
+          },
         },
         { idempotent: true, signal },
       );
@@ -55,11 +58,22 @@ export class SpApiAmazonListings implements AmazonListings {
       if (error instanceof SpApiError && error.status === 404) return null;
       throw error;
     }
-    const summary = body.summaries?.find((s) => s.marketplaceId === input.marketplaceId) ?? body.summaries?.[0];
+    const summary =
+      body.summaries?.find((s) => s.marketplaceId === input.marketplaceId) ?? body.summaries?.[0];
     const availability: AmazonFulfillmentAvailability[] = (body.fulfillmentAvailability ?? [])
-      .filter((f): f is { fulfillmentChannelCode: string; quantity?: number } => typeof f.fulfillmentChannelCode === 'string')
-      .map((f) => ({ fulfillmentChannelCode: f.fulfillmentChannelCode, quantity: typeof f.quantity === 'number' ? f.quantity : null }));
-    return { sku: body.sku ?? input.sku, productType: summary?.productType ?? null, fulfillmentAvailability: availability };
+      .filter(
+        (f): f is { fulfillmentChannelCode: string; quantity?: number } =>
+          typeof f.fulfillmentChannelCode === 'string',
+      )
+      .map((f) => ({
+        fulfillmentChannelCode: f.fulfillmentChannelCode,
+        quantity: typeof f.quantity === 'number' ? f.quantity : null,
+      }));
+    return {
+      sku: body.sku ?? input.sku,
+      productType: summary?.productType ?? null,
+      fulfillmentAvailability: availability,
+    };
   }
 
   async patchQuantity(input: AmazonQuantityChange, signal?: AbortSignal): Promise<AmazonPatchResult> {
@@ -72,12 +86,21 @@ export class SpApiAmazonListings implements AmazonListings {
         query: { marketplaceIds: [input.marketplaceId], includedData: ['issues'] },
         body: { productType: input.productType, patches: fulfillmentQuantityPatches(input.quantity) },
       },
-      { idempotent: true, signal },
+      // A PATCH that got no answer may be applied later, after a newer one: it is not sent again
+      // here but reported, so the publisher holds the SKU (AMAZON_PATCH_UNANSWERED_HOLD_MS).
+      { idempotent: true, retryUnanswered: false, signal },
     );
     const body = response.body ?? {};
-    const status = body.status === 'ACCEPTED' || body.status === 'INVALID' || body.status === 'VALID' ? body.status : null;
+    const status =
+      body.status === 'ACCEPTED' || body.status === 'INVALID' || body.status === 'VALID' ? body.status : null;
     if (!status) {
-      throw new SpApiError('malformed', 'patchListingsItem', response.status, 'UnexpectedStatus', `unexpected submission status ${String(body.status)}`);
+      throw new SpApiError(
+        'malformed',
+        'patchListingsItem',
+        response.status,
+        'UnexpectedStatus',
+        `unexpected submission status ${String(body.status)}`,
+      );
     }
     return { status, submissionId: body.submissionId ?? '', issues: (body.issues ?? []).map(toIssue) };
   }
