@@ -1,4 +1,11 @@
-import { ChaosSystem, CHAOS_ACCOUNT, CHAOS_MARKETPLACE, TIME_SCALE, type JsonAnswer } from './chaos-system';
+import {
+  ChaosSystem,
+  CHAOS_ACCOUNT,
+  CHAOS_MARKETPLACE,
+  CHAOS_SELLER_ID,
+  TIME_SCALE,
+  type JsonAnswer,
+} from './chaos-system';
 import {
   describeFault,
   disarmFatalFeeds,
@@ -168,7 +175,11 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
       if (Date.now() > deadline) break;
       await sleep(2_000);
     }
-    if (violations.length > 0) log(`seed ${seed}: ${JSON.stringify(violations.slice(0, 20), null, 1)}`);
+    if (violations.length > 0) {
+      log(`seed ${seed}: ${JSON.stringify(violations.slice(0, 20), null, 1)}`);
+      for (const v of violations.filter((x) => x.kind === 'stale-publish').slice(0, 2))
+        log(`seed ${seed}: ${await explainStale(system, v.subject).catch((e: Error) => e.message)}`);
+    }
     const [feeds] = await system.db
       .query<{ sent: string }>(
         `SELECT count(*) AS sent FROM availability.publish_attempts WHERE method = 'feed'`,
@@ -539,4 +550,61 @@ export function formatReports(reports: SeedReport[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/**
+ * What a stale publish is judged from, for the run's log: the channel's history of the listing,
+ * the publisher's acknowledgements and attempts, every version of the SKU and the publisher's
+ * log lines about it.
+ */
+async function explainStale(system: ChaosSystem, subject: string): Promise<string> {
+  const channelSku = subject.split('/').at(-1) ?? subject;
+  const history = await system.sim<{ changes: unknown[] }>(
+    'GET',
+    `/_sim/listings/${encodeURIComponent(channelSku)}/history?sellerId=${CHAOS_SELLER_ID}`,
+  );
+  const acks = await system.db.query(
+    `SELECT envelope->'payload' AS payload FROM availability.outbox
+      WHERE routing_key LIKE 'listing.%' AND envelope->'payload'->>'channelSku' = $1 ORDER BY id`,
+    [channelSku],
+  );
+  const listings = await system.api<{ listings: { channelSku: string; sku?: string }[] }>(
+    'availability-publisher',
+    'GET',
+    `/v1/listings?channel=amazon&accountId=${CHAOS_ACCOUNT}&limit=1000`,
+  );
+  const sku = listings.body.listings?.find((l) => l.channelSku === channelSku)?.sku ?? '';
+  const listing = await system.db.query(`SELECT * FROM availability.listings WHERE channel_sku = $1`, [
+    channelSku,
+  ]);
+  const versions = await system.db.query(
+    `SELECT envelope->'payload'->>'version' AS version, envelope->'payload'->>'available' AS available,
+            envelope->'payload'->'channels' AS channels, envelope->>'occurredAt' AS at, sent_at
+       FROM inventory.outbox WHERE routing_key = 'availability.changed' AND envelope->'payload'->>'sku' = $1
+      ORDER BY (envelope->'payload'->>'version')::int`,
+    [sku],
+  );
+  const attempts = await system.db.query(
+    `SELECT id, method, state, error, item_count, applied_count, failed_count, created_at, settled_at
+       FROM availability.publish_attempts ORDER BY created_at DESC LIMIT 30`,
+  );
+  const desired = await system.db
+    .query(`SELECT * FROM availability.desired_quantities WHERE sku = $1`, [sku])
+    .catch((e: Error) => [{ error: e.message }]);
+  const publisherLog = system.services
+    .get('availability-publisher')
+    ?.logs.split('\n')
+    .filter((line) => line.includes(channelSku))
+    .slice(-40)
+    .join('\n');
+  return [
+    `stale publish on ${subject}`,
+    `history: ${JSON.stringify(history.body)}`,
+    `listing: ${JSON.stringify(listing)}`,
+    `acknowledgements and failures: ${JSON.stringify(acks)}`,
+    `versions: ${JSON.stringify(versions)}`,
+    `desired: ${JSON.stringify(desired)}`,
+    `latest attempts: ${JSON.stringify(attempts)}`,
+    `publisher log: ${publisherLog ?? ''}`,
+  ].join('\n');
 }
