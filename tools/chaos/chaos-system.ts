@@ -360,7 +360,15 @@ const FEED_SEED_PATCH_PLAN = {
 };
 
 function publisherEnv(seed: number): Record<string, string> {
-  return feedsPreferred(seed) ? { SPAPI_USAGE_PLANS: 'patchListingsItem=0.0005/1' } : {};
+  // A feed waits for 3 s of quiet, at most 30 s, to carry a whole burst; the workload's changes
+  // never pause for 3 s, so feeds would go out every 30 s: here they wait at most 5 s.
+  return feedsPreferred(seed)
+    ? {
+        SPAPI_USAGE_PLANS: 'patchListingsItem=0.0005/1',
+        PUBLISH_FEED_QUIET_MS: '1000',
+        PUBLISH_FEED_MAX_WAIT_MS: '5000',
+      }
+    : {};
 }
 
 /**
