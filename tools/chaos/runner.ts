@@ -177,6 +177,15 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
     }
     if (violations.length > 0) {
       log(`seed ${seed}: ${JSON.stringify(violations.slice(0, 20), null, 1)}`);
+      const ingest = await Promise.all(
+        ['/v1/poll-health', '/v1/catch-up-runs', '/v1/ingest-errors?limit=20'].map(async (route) => {
+          const res = await system
+            .api('order-ingest', 'GET', route)
+            .catch((e: Error) => ({ status: 0, body: e.message }));
+          return `${route}: ${res.status} ${JSON.stringify(res.body).slice(0, 3000)}`;
+        }),
+      );
+      log(`seed ${seed}: order-ingest at the end\n${ingest.join('\n')}`);
       for (const v of violations.filter((x) => x.kind === 'stale-publish').slice(0, 2))
         log(`seed ${seed}: ${await explainStale(system, v.subject).catch((e: Error) => e.message)}`);
     }
