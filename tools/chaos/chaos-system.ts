@@ -185,6 +185,12 @@ export class ChaosSystem {
         // Short leases, so a replica killed while holding one is replaced within seconds.
         ORDER_INGEST_LEASE_TTL_MS: '3000',
         PUBLISH_LEASE_TTL_MS: '3000',
+        SHIPMENT_LEASE_TTL_MS: '3000',
+        // shipment-notifier's timings are real time (it has no time scale). A package whose
+        // sender was killed mid-call is reconciled once its attempt is older than this grace,
+        // which must exceed the longest call (30 s timeout): 5 minutes by default, longer than
+        // a seed waits to converge (seed 11 ended with a package still in flight).
+        SHIPMENT_INFLIGHT_GRACE_MS: '45000',
         ORDER_INGEST_FIRST_POLL_LOOKBACK_MINUTES: '5',
         // The publisher gives up on an SP-API call after 3 s, so the simulator's slow answers time out.
         SPAPI_TIMEOUT_MS: '3000',

@@ -68,7 +68,8 @@ export const CI_RUN: RunOptions = {
   buyerPaceMs: 1_000,
   shippingPaceMs: 200,
   catchUpEveryMs: 8_000,
-  quiesceTimeoutMs: 90_000,
+  // A package in flight when its sender was killed waits out the notifier's 45 s grace.
+  quiesceTimeoutMs: 150_000,
 };
 
 /**
@@ -185,7 +186,10 @@ export async function runSeed(seed: number, options: RunOptions = CI_RUN): Promi
           return `${route}: ${res.status} ${JSON.stringify(res.body).slice(0, 3000)}`;
         }),
       );
-      log(`seed ${seed}: order-ingest at the end\n${ingest.join('\n')}`);
+      const ingestLog = system.services.get('order-ingest')?.logs.trimEnd().split('\n').slice(-30).join('\n');
+      log(
+        `seed ${seed}: order-ingest at the end\n${ingest.join('\n')}\nits last log lines:\n${ingestLog ?? ''}`,
+      );
       for (const v of violations.filter((x) => x.kind === 'stale-publish').slice(0, 2))
         log(`seed ${seed}: ${await explainStale(system, v.subject).catch((e: Error) => e.message)}`);
     }
