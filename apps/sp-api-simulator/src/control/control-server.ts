@@ -108,7 +108,8 @@ export class ControlServer {
       const listing = w.seedListing(r.params['sku'], input);
       return ok(listingControlView(listing, 0));
     });
-    add('GET', '/_sim/listings/{sku}', (r) => {
+    /** The listing a `/_sim/listings/{sku}` route names, for `?sellerId=` or the default seller. */
+    const listingOf = (r: ControlRequest) => {
       const sellerId = r.query.get('sellerId') ?? w.config.defaultSellerId;
       const listing = w.listings.get(sellerId, r.params['sku']);
       if (!listing)
@@ -117,20 +118,14 @@ export class ControlServer {
           'Listing not found',
           `no listing ${r.params['sku']} for seller ${sellerId}`,
         );
+      return { sellerId, listing };
+    };
+    add('GET', '/_sim/listings/{sku}', (r) => {
+      const { sellerId, listing } = listingOf(r);
       return ok(listingControlView(listing, w.pendingListingChanges(sellerId, listing.sku)));
     });
     // Every change that reached the listing, in the order applied: what Amazon showed, and when.
-    add('GET', '/_sim/listings/{sku}/history', (r) => {
-      const sellerId = r.query.get('sellerId') ?? w.config.defaultSellerId;
-      const listing = w.listings.get(sellerId, r.params['sku']);
-      if (!listing)
-        throw new ControlProblem(
-          404,
-          'Listing not found',
-          `no listing ${r.params['sku']} for seller ${sellerId}`,
-        );
-      return ok(listingHistoryView(listing));
-    });
+    add('GET', '/_sim/listings/{sku}/history', (r) => ok(listingHistoryView(listingOf(r).listing)));
 
     add('GET', '/_sim/feeds/{feedId}', (r) => {
       const feed = w.feeds.get(r.params['feedId']);
