@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from './service-process';
+import { controlCall, stopChild } from './simulator-child';
 
 const SOURCE = 'apps/shop-simulator/src/main.ts';
 const BUILD = 'dist/apps/shop-simulator/src/main.js';
@@ -61,13 +62,7 @@ export class ShopSimulatorProcess {
     pathname: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }> {
-    const response = await fetch(new URL(pathname, this.controlUrl), {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return controlCall<T>(new URL(pathname, this.controlUrl), method, body);
   }
 
   /** A control call that must succeed; returns its JSON. */
@@ -84,11 +79,7 @@ export class ShopSimulatorProcess {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await stopChild(this.child);
   }
 
   private async spawn({ env = {}, fromBuild = false }: ShopSimulatorOptions): Promise<void> {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, REPO_ROOT } from './service-process';
 import { waitFor } from './wait-for';
+import { controlCall, stopChild } from './simulator-child';
 
 export interface SpApiSimulatorOptions {
   /** Environment for the simulator (SIM_TIME_SCALE, SIM_SEED, ...), over the defaults. */
@@ -63,21 +64,11 @@ export class SpApiSimulatorProcess {
     route: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.controlUrl}${route}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return controlCall<T>(`${this.controlUrl}${route}`, method, body);
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await stopChild(this.child);
   }
 
   private async spawn(options: SpApiSimulatorOptions): Promise<void> {
